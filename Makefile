@@ -1,0 +1,86 @@
+# Relais — the usual targets. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_AGENTS ?= 50000
+
+.PHONY: run install install-dev env migrate demo serve worker test test-sqlite test-postgresql lint format bench lock system-deps clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.lock | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# The local `.env` holds a generated secret key (never committed).
+.env:
+	@$(PYTHON) -c "import secrets; print('RELAIS_SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+	@echo "Fichier .env créé avec une clé secrète générée."
+
+env: .env
+	@mkdir -p var
+
+migrate: install env
+	$(PY) manage.py migrate --no-input
+
+# First run only: the demo organisation (50,000 agents) and one account per role.
+demo: migrate
+	$(PY) manage.py demo_data --agents $(DEMO_AGENTS) --seed 1 --if-empty
+	$(PY) manage.py demo_accounts
+
+run: demo
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Relais : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker --verbosity 0 & \
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile - --env DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE)
+
+worker: migrate
+	$(PY) manage.py db_worker
+
+# Browser tests drive Debian's Chromium; install it when missing (root only, as on CI).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium manque : sudo apt-get install chromium"; exit 1; fi; }
+
+test: install-dev system-deps
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: test
+
+test-postgresql: install-dev system-deps
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/relais} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) bench/run.py
+
+lock: | $(BIN)/activate
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var .env

@@ -1,0 +1,9 @@
+"""Local demo on http://127.0.0.1:8000 (`make run`): plain HTTP, demo mode on."""
+
+import os
+
+os.environ.setdefault("RELAIS_SECURE", "false")
+os.environ.setdefault("RELAIS_DEMO", "true")
+os.environ.setdefault("RELAIS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+from config.settings.base import *  # noqa: E402, F403

@@ -1,0 +1,20 @@
+"""Test settings: the real database named by DATABASE_URL (SQLite by default), fast hashing."""
+
+import os
+
+os.environ.setdefault("RELAIS_SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("RELAIS_SECURE", "false")
+os.environ.setdefault("RELAIS_DEMO", "true")
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import TEMPLATES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Unknown template variables fail loudly in tests.
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!MISSING:%s!!"

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("relais.core.urls")),
+    path("", include("relais.insights.urls")),
+    path("compte/", include("relais.accounts.urls")),
+    path("agents/", include("relais.agents.urls")),
+    path("admin/", admin.site.urls),
+]

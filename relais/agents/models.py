@@ -1,0 +1,123 @@
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+
+from relais.accounts.scopes import direction_scope
+from relais.agents.enums import Category, Filiere, Statut
+from relais.core.models import PublicIdModel, TimestampedModel
+from relais.core.text import fold
+
+
+class AgentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The agents `user` may see; the only way views and selectors reach agents."""
+        return self.filter(direction_scope(user).q("direction"))
+
+    def in_post(self, on: datetime.date | None = None):
+        """Agents in post on a day: arrived (or arrival unknown) and not yet left."""
+        on = on or datetime.date.today()
+        return self.filter(Q(entry_date__isnull=True) | Q(entry_date__lte=on)).filter(
+            Q(exit_date__isnull=True) | Q(exit_date__gt=on)
+        )
+
+
+class Agent(PublicIdModel, TimestampedModel):
+    """An employee of the referential, identified by the HR matricule (the join key between systems).
+
+    Holds the minimum Relais needs (DOMAIN.md §6): never the NIR, never bank details.
+    """
+
+    matricule = models.CharField("matricule", max_length=32, unique=True)
+    last_name = models.CharField("nom de famille", max_length=120)
+    usage_name = models.CharField("nom d'usage", max_length=120, blank=True)
+    first_name = models.CharField("prénom", max_length=120)
+    category = models.CharField("catégorie", max_length=1, choices=Category.choices, blank=True)
+    filiere = models.CharField("filière", max_length=32, choices=Filiere.choices, blank=True)
+    statut = models.CharField("statut", max_length=16, choices=Statut.choices, blank=True)
+    grade = models.CharField("grade", max_length=150, blank=True)
+    job_title = models.CharField("emploi", max_length=150, blank=True)
+    direction = models.ForeignKey(
+        "organisation.Direction", verbose_name="direction", on_delete=models.PROTECT, related_name="agents"
+    )
+    service = models.ForeignKey(
+        "organisation.Service",
+        verbose_name="service",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agents",
+    )
+    site = models.ForeignKey(
+        "organisation.Site",
+        verbose_name="site d'affectation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agents",
+    )
+    uses_computer = models.BooleanField(
+        "utilise un ordinateur au travail", null=True, blank=True, help_text="Vide si on ne sait pas."
+    )
+    work_phone = models.CharField("téléphone professionnel", max_length=32, blank=True)
+    work_email = models.EmailField("courriel professionnel", blank=True)
+    hr_manager = models.ForeignKey(
+        "self",
+        verbose_name="gestionnaire RH",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_files",
+        help_text="L'agent qui gère le dossier RH.",
+    )
+    entry_date = models.DateField("date d'entrée", null=True, blank=True)
+    exit_date = models.DateField("date de sortie", null=True, blank=True)
+    # Folded "usage-or-last first matricule" text, kept in step by save() and the bulk writers,
+    # so that search is one indexed column instead of several case- and accent-insensitive scans.
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+
+    objects = AgentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "agent"
+        ordering = ["last_name", "first_name", "matricule"]
+        indexes = [
+            models.Index(fields=["direction", "last_name", "first_name"], name="agents_agent_dir_name_idx"),
+            models.Index(fields=["site"], name="agents_agent_site_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exit_date__isnull=True) | Q(entry_date__isnull=True) | Q(exit_date__gte=F("entry_date")),
+                name="agents_agent_exit_after_entry",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=[*Category.values, ""]), name="agents_agent_category_valid"
+            ),
+            models.CheckConstraint(condition=~Q(matricule=""), name="agents_agent_matricule_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.matricule})"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.usage_name or self.last_name}".strip()
+
+    def is_in_post(self, on: datetime.date | None = None) -> bool:
+        on = on or datetime.date.today()
+        arrived = self.entry_date is None or self.entry_date <= on
+        return arrived and (self.exit_date is None or self.exit_date > on)
+
+    @staticmethod
+    def build_search_text(*, last_name: str, usage_name: str, first_name: str, matricule: str) -> str:
+        names = " ".join(part for part in (usage_name, last_name, first_name) if part)
+        return f"{fold(names)} {fold(matricule)}".strip()
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text(
+            last_name=self.last_name,
+            usage_name=self.usage_name,
+            first_name=self.first_name,
+            matricule=self.matricule,
+        )
+        super().save(*args, **kwargs)

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def relais(request):
+    return {"relais_demo": settings.RELAIS_DEMO}

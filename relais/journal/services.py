@@ -1,0 +1,52 @@
+"""Writing to the journal. Callers are services, inside their own `transaction.atomic` block."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+
+from relais.journal.models import Entry
+
+
+def _entry(*, acting_user, action: str, obj: models.Model, payload: dict[str, Any] | None) -> Entry:
+    return Entry(
+        acting_user=acting_user if acting_user is not None and acting_user.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        payload=payload or {},
+    )
+
+
+def journal_record(*, acting_user, action: str, obj: models.Model, payload: dict[str, Any] | None = None) -> Entry:
+    """Append one entry; must run in the same transaction as the change it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("journal_record must be called inside the transaction of the change it records")
+    entry = _entry(acting_user=acting_user, action=action, obj=obj, payload=payload)
+    entry.save()
+    return entry
+
+
+def journal_record_many(
+    *, acting_user, action: str, objects: Iterable[models.Model], payload_for=None, batch_size: int = 2000
+) -> int:
+    """Append one entry per object in bulk (imports, demo data); same transaction rule as `journal_record`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("journal_record_many must be called inside the transaction of the change it records")
+    entries = [
+        _entry(acting_user=acting_user, action=action, obj=obj, payload=payload_for(obj) if payload_for else None)
+        for obj in objects
+    ]
+    Entry.objects.bulk_create(entries, batch_size=batch_size)
+    return len(entries)
+
+
+def model_changes(instance: models.Model, fields: Iterable[str], before: dict[str, Any]) -> dict[str, list]:
+    """{field: [old, new]} for the fields whose value changed, as JSON-safe strings."""
+    changes = {}
+    for name in fields:
+        old, new = before.get(name), getattr(instance, name)
+        if old != new:
+            changes[name] = [None if old is None else str(old), None if new is None else str(new)]
+    return changes
