@@ -6,5 +6,8 @@ urlpatterns = [
     path("", include("relais.insights.urls")),
     path("compte/", include("relais.accounts.urls")),
     path("agents/", include("relais.agents.urls")),
+    path("imports/", include("relais.imports.urls")),
+    path("terrain/", include("relais.fieldwork.urls")),
+    path("assistance/", include("relais.helpdesk.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "relais.organisation",
     "relais.agents",
     "relais.adoption",
+    "relais.imports",
+    "relais.fieldwork",
+    "relais.helpdesk",
     "relais.insights",
     "relais.demo",
 ]

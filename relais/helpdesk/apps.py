@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HelpdeskConfig(AppConfig):
+    name = "relais.helpdesk"
+    verbose_name = "Assistance et demandes"
