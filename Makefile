@@ -75,7 +75,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 bench: install-dev
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) bench/run.py
+	DJANGO_SETTINGS_MODULE=config.settings.bench $(PY) bench/run.py
 
 lock: | $(BIN)/activate
 	$(BIN)/pip install --quiet pip-tools
