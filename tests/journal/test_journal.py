@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -60,6 +62,8 @@ def test_entries_cannot_be_changed_or_deleted_through_the_orm(users, dpe):
 
 @pytest.mark.django_db
 def test_database_refuses_raw_update_and_delete(users, dpe):
+    guard = importlib.import_module("relais.journal.migrations.0002_append_only_triggers")
+    guard.install(connection)  # rolled back with the test's transaction
     agent = AgentFactory(direction=dpe)
     services.agent_update(agent=agent, acting_user=users["admin"], first_name="Zoé")
     for sql in ("UPDATE journal_entry SET action = 'forged'", "DELETE FROM journal_entry"):

@@ -1,5 +1,10 @@
-"""Refuse UPDATE and DELETE on the journal in the database itself, on SQLite and PostgreSQL."""
+"""Refuse UPDATE and DELETE on the journal in the database itself, on SQLite and PostgreSQL.
 
+The test settings turn the guard off (RELAIS_JOURNAL_DB_GUARD) because transactional tests empty every
+table between tests; tests/journal installs it inside a rolled-back transaction to prove it works.
+"""
+
+from django.conf import settings
 from django.db import migrations
 
 SQLITE = [
@@ -25,13 +30,21 @@ POSTGRESQL_REVERSE = [
 ]
 
 
+def install(connection):
+    statements = POSTGRESQL if connection.vendor == "postgresql" else SQLITE
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
 def forwards(apps, schema_editor):
-    statements = POSTGRESQL if schema_editor.connection.vendor == "postgresql" else SQLITE
-    for sql in statements:
-        schema_editor.execute(sql)
+    if getattr(settings, "RELAIS_JOURNAL_DB_GUARD", True):
+        install(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):
+    if not getattr(settings, "RELAIS_JOURNAL_DB_GUARD", True):
+        return
     statements = POSTGRESQL_REVERSE if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE
     for sql in statements:
         schema_editor.execute(sql)
