@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "relais.imports",
     "relais.fieldwork",
     "relais.helpdesk",
+    "relais.knowledge",
+    "relais.interventions",
     "relais.insights",
     "relais.demo",
 ]
@@ -194,3 +196,15 @@ LOGGING = {
 
 # Statistics shared beyond the team hide groups smaller than this (GDPR, DOMAIN.md §10).
 RELAIS_SMALL_GROUP_THRESHOLD = env.int("RELAIS_SMALL_GROUP_THRESHOLD", default=5)
+
+# Assistance line (relais.helpdesk): links in e-mails, the line's address, incoming mail by IMAP.
+RELAIS_BASE_URL = env.str("RELAIS_BASE_URL", default="http://127.0.0.1:8000")
+RELAIS_MAIL_DOMAIN = env.str("RELAIS_MAIL_DOMAIN", default="relais.localhost")
+RELAIS_HELPDESK_EMAIL = env.str("RELAIS_HELPDESK_EMAIL", default=DEFAULT_FROM_EMAIL)
+RELAIS_IMAP_HOST = env.str("RELAIS_IMAP_HOST", default="")
+RELAIS_IMAP_PORT = env.int("RELAIS_IMAP_PORT", default=993)
+RELAIS_IMAP_SSL = env.bool("RELAIS_IMAP_SSL", default=True)
+RELAIS_IMAP_USER = env.str("RELAIS_IMAP_USER", default="")
+RELAIS_IMAP_PASSWORD = env.str("RELAIS_IMAP_PASSWORD", default="")
+RELAIS_IMAP_FOLDER = env.str("RELAIS_IMAP_FOLDER", default="INBOX")
+RELAIS_IMAP_DONE_FOLDER = env.str("RELAIS_IMAP_DONE_FOLDER", default="")
