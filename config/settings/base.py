@@ -6,6 +6,7 @@ Production is this module plus environment variables; `dev` and `test` only adju
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -166,7 +167,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("RELAI
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        # The NONCE sentinel (not the string "'nonce'") makes django-csp put each response's nonce here.
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -208,3 +210,6 @@ RELAIS_IMAP_USER = env.str("RELAIS_IMAP_USER", default="")
 RELAIS_IMAP_PASSWORD = env.str("RELAIS_IMAP_PASSWORD", default="")
 RELAIS_IMAP_FOLDER = env.str("RELAIS_IMAP_FOLDER", default="INBOX")
 RELAIS_IMAP_DONE_FOLDER = env.str("RELAIS_IMAP_DONE_FOLDER", default="")
+
+# Who to write to about an accessibility problem (shown on the public accessibility statement, RGAA).
+RELAIS_ACCESSIBILITY_CONTACT = env.str("RELAIS_ACCESSIBILITY_CONTACT", default="")

@@ -21,3 +21,6 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!MISSING:%s!!"
 # Transactional tests empty every table between tests, which the journal's triggers refuse;
 # tests/journal installs the triggers in a rolled-back transaction to prove them.
 RELAIS_JOURNAL_DB_GUARD = False
+# Static files come from the app directories in tests (no collectstatic): WhiteNoise must not look for
+# STATIC_ROOT at start-up, where its "No directory" warning would fail every test that hits a view.
+WHITENOISE_AUTOREFRESH = True
