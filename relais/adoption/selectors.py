@@ -65,17 +65,14 @@ def activation_by(
     provisioned = on_tool & (Q(tool_accounts__provisioned_on__lte=day) | Q(tool_accounts__activated_on__lte=day))
     activated = on_tool & Q(tool_accounts__activated_on__lte=day) & ~Q(tool_accounts__disabled_on__lte=day)
     fields = [f for f in (group_by, label_field) if f]
-    rows = (
-        Agent.objects.visible_to(user)
-        .in_post(day)
-        .values(*fields)
-        .annotate(
-            agents=Count("pk", distinct=True),
-            accounts=Count("tool_accounts", filter=provisioned),
-            activated=Count("tool_accounts", filter=activated),
-        )
-        .order_by(*fields)
-    )
+    agents = Agent.objects.visible_to(user).in_post(day)
+    counts = {
+        "agents": Count("pk", distinct=True),
+        "accounts": Count("tool_accounts", filter=provisioned),
+        "activated": Count("tool_accounts", filter=activated),
+    }
+    # Without a group, `.values()` would group by every column (one row per agent): aggregate instead.
+    rows = agents.values(*fields).annotate(**counts).order_by(*fields) if fields else [agents.aggregate(**counts)]
     return [
         ActivationRow(
             key=row.get(group_by) if group_by else None,
