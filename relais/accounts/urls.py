@@ -1,9 +1,9 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+
+from relais.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("connexion/", login_not_required(auth_views.LoginView.as_view()), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
 ]

@@ -1,13 +1,43 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
-from relais.agents.models import Agent
+from relais.accounts.permissions import can_list_agents
+from relais.agents import selectors
+from relais.agents.forms import AgentFilterForm
+
+PAGE_SIZE = 50
 
 
 def agent_list(request):
-    return HttpResponse(str(Agent.objects.visible_to(request.user).count()))
+    """Search and filter the agents the user may see; htmx requests get the results region only."""
+    if not can_list_agents(request.user):
+        raise PermissionDenied
+    form = AgentFilterForm(request.GET, user=request.user)
+    mailbox = selectors.mailbox_tool()
+    agents = selectors.agent_list(user=request.user, filters=form.filters(), mailbox=mailbox)
+    page = Paginator(agents, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": selectors.agent_rows(list(page.object_list), mailbox=mailbox),
+        "mailbox": mailbox,
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "agents/agent_list.html#results" if partial else "agents/agent_list.html"
+    response = render(request, template, context)
+    # The same URL answers a full page or a fragment: caches and the back button must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def agent_detail(request, public_id):
-    agent = get_object_or_404(Agent.objects.visible_to(request.user), public_id=public_id)
-    return HttpResponse(agent.display_name)
+    """One agent: identity, assignment, tools on the adoption ladder with their history (404 out of scope)."""
+    if not can_list_agents(request.user):
+        raise PermissionDenied
+    agent = selectors.agent_for_page(user=request.user, public_id=public_id)
+    if agent is None:
+        raise Http404("Agent introuvable.")
+    return render(request, "agents/agent_detail.html", {"page": selectors.agent_page(user=request.user, agent=agent)})

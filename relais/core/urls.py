@@ -5,4 +5,5 @@ from relais.core import views
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
 ]

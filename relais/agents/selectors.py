@@ -1,0 +1,172 @@
+"""Reads for the agent screens: the searchable list and the agent page, always through `visible_to`.
+
+These screens show each agent's adoption of digital tools, so they read `relais.adoption` (read
+only; the agents models and services never depend on it).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from relais.accounts.permissions import can_view_agent, can_view_agent_journal
+from relais.adoption.enums import AdoptionStatus
+from relais.adoption.models import MAILBOX, Observation, Tool, ToolAccount
+from relais.agents.forms import Presence
+from relais.agents.models import Agent
+from relais.core.text import fold
+from relais.journal.models import Entry
+
+MAX_SEARCH_TOKENS = 5
+
+
+def mailbox_tool() -> Tool | None:
+    return Tool.objects.filter(code=MAILBOX).first()
+
+
+def _search(qs: QuerySet, text: str) -> QuerySet:
+    """Every word typed must start a word of the folded "usage last first matricule" column.
+
+    Why word prefixes with `__contains(" " + token)` rather than a bare `__contains`: "mar" finds
+    Martin and Marie but not Omar, which is what people expect when typing the beginning of a name,
+    and a matricule is typed from its start. Neither form can use the B-tree index (SQLite's LIKE is
+    case-insensitive and Django adds ESCAPE; PostgreSQL needs pg_trgm for infix LIKE), so both scan
+    the visible rows of one narrow column: ~10 ms at 50,000 agents. `__startswith` alone would be
+    indexable but would only match the first word (the usage name).
+    """
+    for token in fold(text).split()[:MAX_SEARCH_TOKENS]:
+        qs = qs.filter(Q(search_text__startswith=token) | Q(search_text__contains=f" {token}"))
+    return qs
+
+
+def _mailbox_status_filter(tool: Tool, status: str, day: datetime.date) -> Q:
+    accounts = ToolAccount.objects.filter(agent=OuterRef("pk"), tool=tool).annotate_status(day)
+    if status == AdoptionStatus.NO_ACCOUNT:
+        # No account at all, or one created after `day`.
+        return ~Exists(accounts.exclude(status=AdoptionStatus.NO_ACCOUNT))
+    return Exists(accounts.filter(status=status))
+
+
+def agent_list(*, user, filters: dict, mailbox: Tool | None, day: datetime.date | None = None) -> QuerySet:
+    """The agents `user` may see matching the list filters, ordered by name."""
+    day = day or datetime.date.today()
+    qs = Agent.objects.visible_to(user)
+    presence = filters.get("presence", Presence.IN_POST)
+    if presence == Presence.IN_POST:
+        qs = qs.in_post(day)
+    elif presence == Presence.LEFT:
+        qs = qs.filter(exit_date__lte=day)
+    if text := filters.get("q"):
+        qs = _search(qs, text)
+    if direction := filters.get("direction"):
+        qs = qs.filter(direction=direction)
+    if service := filters.get("service"):
+        qs = qs.filter(service=service)
+    if site_kind := filters.get("site_kind"):
+        qs = qs.filter(site__kind=site_kind)
+    if category := filters.get("category"):
+        qs = qs.filter(category=category)
+    if statut := filters.get("statut"):
+        qs = qs.filter(statut=statut)
+    if (status := filters.get("mailbox")) and mailbox is not None:
+        qs = qs.filter(_mailbox_status_filter(mailbox, status, day))
+    return qs.select_related("direction", "service", "site").only(
+        "public_id",
+        "matricule",
+        "first_name",
+        "last_name",
+        "usage_name",
+        "entry_date",
+        "exit_date",
+        "direction__code",
+        "direction__name",
+        "service__name",
+        "site__name",
+        "site__kind",
+    )
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    agent: Agent
+    mailbox_status: AdoptionStatus
+
+
+def agent_rows(agents: list[Agent], *, mailbox: Tool | None, day: datetime.date | None = None) -> list[AgentRow]:
+    """The page's agents with their mailbox status on `day`, in one query."""
+    day = day or datetime.date.today()
+    accounts = {}
+    if mailbox is not None and agents:
+        accounts = {a.agent_id: a for a in ToolAccount.objects.filter(tool=mailbox, agent__in=[a.pk for a in agents])}
+    return [
+        AgentRow(
+            agent=agent,
+            mailbox_status=accounts[agent.pk].status_on(day) if agent.pk in accounts else AdoptionStatus.NO_ACCOUNT,
+        )
+        for agent in agents
+    ]
+
+
+@dataclass(frozen=True)
+class ToolLine:
+    tool: Tool
+    account: ToolAccount | None
+    status: AdoptionStatus
+    observations: list[Observation]
+
+
+@dataclass(frozen=True)
+class AgentPage:
+    agent: Agent
+    hr_manager_visible: bool
+    tools: list[ToolLine]
+    journal: list[Entry] | None
+
+    @property
+    def has_observations(self) -> bool:
+        return any(line.observations for line in self.tools)
+
+
+MAX_OBSERVATIONS = 100
+MAX_JOURNAL_ENTRIES = 100
+
+
+def agent_page(*, user, agent: Agent, day: datetime.date | None = None) -> AgentPage:
+    """What the agent page shows: tools on the ladder with their dated history, and the journal for admins.
+
+    Rules: the HR manager is named only when `user` may see that agent too; the journal only for
+    administrators (`can_view_agent_journal`).
+    """
+    day = day or datetime.date.today()
+    accounts = {
+        account.tool_id: account
+        for account in agent.tool_accounts.prefetch_related(
+            Prefetch("observations", queryset=Observation.objects.order_by("-as_of", "-id"))
+        )
+    }
+    tools = []
+    for tool in Tool.objects.filter(Q(is_active=True) | Q(pk__in=list(accounts))):
+        account = accounts.get(tool.pk)
+        tools.append(
+            ToolLine(
+                tool=tool,
+                account=account,
+                status=account.status_on(day) if account else AdoptionStatus.NO_ACCOUNT,
+                observations=list(account.observations.all())[:MAX_OBSERVATIONS] if account else [],
+            )
+        )
+    hr_manager_visible = agent.hr_manager is not None and can_view_agent(user, agent.hr_manager)
+    journal = None
+    if can_view_agent_journal(user, agent):
+        journal = list(Entry.objects.for_object(agent).select_related("acting_user")[:MAX_JOURNAL_ENTRIES])
+    return AgentPage(agent=agent, hr_manager_visible=hr_manager_visible, tools=tools, journal=journal)
+
+
+def agent_for_page(*, user, public_id) -> Agent | None:
+    """The visible agent with its assignment, or None (the view answers 404)."""
+    return (
+        Agent.objects.visible_to(user)
+        .select_related("direction", "service", "site", "hr_manager")
+        .filter(public_id=public_id)
+        .first()
+    )
