@@ -407,3 +407,23 @@ def survey_answer(*, survey: Survey, rating: int, comment: str = "") -> Survey:
         survey.save(update_fields=["rating", "comment", "answered_at"])
         journal_record(acting_user=None, action="helpdesk.survey_answer", obj=survey, payload={"rating": survey.rating})
     return survey
+
+
+def surveys_send_due(*, now: datetime.datetime | None = None) -> int:
+    """Send the surveys whose delay has passed, for tickets still resolved or closed (not reopened)."""
+    now = _now(now)
+    due = Survey.objects.filter(
+        sent_at__isnull=True, send_after__lte=now, ticket__status__in=[Status.RESOLVED, Status.CLOSED]
+    ).values_list("pk", flat=True)
+    sent = 0
+    for survey_id in list(due):
+        with transaction.atomic():
+            survey = Survey.objects.select_for_update().get(pk=survey_id)
+            if survey.sent_at is not None:
+                continue
+            survey.sent_at = now
+            survey.save(update_fields=["sent_at"])
+            journal_record(acting_user=None, action="helpdesk.survey_send", obj=survey, payload={})
+            transaction.on_commit(lambda sid=survey_id: notifications.survey_invitation(sid))
+        sent += 1
+    return sent
