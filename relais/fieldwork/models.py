@@ -327,6 +327,10 @@ class Participation(PublicIdModel, TimestampedModel):
         return self.walk_in_label or "Personne hors référentiel"
 
     @property
+    def installed_codes(self) -> list[str]:
+        return [tool.code for tool in self.apps_installed.all()]
+
+    @property
     def followup_open(self) -> bool:
         return self.followup_needed and self.followup_done_on is None
 

@@ -1,0 +1,180 @@
+// Relais field work: an outbox on the phone, so that no entry is lost on a weak network.
+//
+// A form marked data-relais-outbox is not submitted by the browser: the tap becomes an entry
+// {key, url, body, label} kept in localStorage, then sent with fetch. An entry leaves the outbox only
+// when the server answered (2xx: done; 4xx: refused, the message is shown). When the network is away
+// the entry waits and is re-sent, in order, when it returns ("online" event, and every few seconds).
+// Each entry carries its idempotency key, so a re-sent entry whose first response was lost is
+// recognised by the server and written once.
+(() => {
+  "use strict";
+  const STORE = "relais.fieldwork.outbox.v1";
+  const RETRY_MS = 4000;
+  let flushing = false;
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function load() {
+    try {
+      return JSON.parse(localStorage.getItem(STORE) || "[]");
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function save(items) {
+    localStorage.setItem(STORE, JSON.stringify(items));
+    render(items);
+  }
+
+  function plural(n, one, many) {
+    return n === 1 ? one : many;
+  }
+
+  function render(items) {
+    items = items || load();
+    document.querySelectorAll("[data-relais-outbox-status]").forEach((el) => {
+      const list = el.querySelector("[data-relais-outbox-list]");
+      const text = el.querySelector("[data-relais-outbox-count]");
+      if (!items.length) {
+        el.hidden = true;
+        if (text) text.textContent = "";
+        if (list) list.replaceChildren();
+        return;
+      }
+      el.hidden = false;
+      const n = items.length;
+      if (text) {
+        text.textContent = `${n} ${plural(n, "saisie", "saisies")} en attente d'envoi` +
+          (navigator.onLine ? " : envoi en cours…" : " : pas de réseau, elles partiront dès son retour.");
+      }
+      if (list) {
+        list.replaceChildren(...items.map((item) => {
+          const li = document.createElement("li");
+          li.textContent = item.label || "Saisie";
+          return li;
+        }));
+      }
+    });
+    document.querySelectorAll("[data-relais-pending-key]").forEach((el) => {
+      if (!items.some((i) => i.key === el.dataset.relaisPendingKey)) el.removeAttribute("data-relais-pending-key");
+    });
+  }
+
+  function showError(message) {
+    const box = document.querySelector("[data-relais-outbox-error]");
+    if (!box) return;
+    box.textContent = message;
+    box.hidden = !message;
+  }
+
+  function swap(selector, html) {
+    const target = selector && document.querySelector(selector);
+    if (!target) return;
+    const tpl = document.createElement("template");
+    tpl.innerHTML = html.trim();
+    const fresh = tpl.content.firstElementChild;
+    if (!fresh) {
+      target.remove();
+      return;
+    }
+    target.replaceWith(fresh);
+    if (window.htmx) window.htmx.process(fresh);
+  }
+
+  async function flush() {
+    if (flushing) return;
+    flushing = true;
+    try {
+      let items = load();
+      while (items.length) {
+        const item = items[0];
+        let response;
+        try {
+          response = await fetch(item.url, {
+            method: "POST",
+            body: new URLSearchParams(item.body),
+            credentials: "same-origin",
+            headers: { "HX-Request": "true", "X-Relais-Outbox": "1" },
+          });
+        } catch (networkError) {
+          break; // offline or the connection dropped: keep it, try again later
+        }
+        if (response.status >= 500 || response.status === 429 || response.status === 0) break;
+        const text = await response.text();
+        items = load().filter((i) => i.key !== item.key);
+        save(items);
+        if (response.ok) {
+          showError("");
+          if (item.page === location.pathname) swap(item.target, text);
+        } else if (response.status === 403) {
+          showError(`« ${item.label} » n'a pas été enregistrée : session expirée ou droits insuffisants. Reconnectez-vous.`);
+        } else {
+          showError(`« ${item.label} » n'a pas été enregistrée : ${text.slice(0, 300)}`);
+        }
+      }
+    } finally {
+      flushing = false;
+      render();
+    }
+  }
+
+  function enqueue(form, submitter) {
+    const data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    const key = uuid4();
+    data.set("idempotency_key", key);
+    const item = {
+      key,
+      url: form.action,
+      body: Array.from(data.entries()).filter(([, v]) => typeof v === "string"),
+      label: form.dataset.relaisLabel || "Saisie",
+      target: form.dataset.relaisTarget || "",
+      page: location.pathname,
+      at: Date.now(),
+    };
+    const items = load();
+    items.push(item);
+    save(items);
+    form.setAttribute("data-relais-pending-key", key);
+    const clear = form.dataset.relaisClear;
+    if (clear) {
+      document.querySelectorAll(clear).forEach((el) => {
+        if ("value" in el && el.tagName !== "UL" && el.tagName !== "DIV") el.value = "";
+        else el.replaceChildren();
+      });
+      const focus = document.querySelector(form.dataset.relaisFocus || "");
+      if (focus) focus.focus();
+    }
+    if (form.dataset.relaisReset !== undefined) form.reset();
+    flush();
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-relais-outbox]");
+    if (!form) return;
+    event.preventDefault();
+    enqueue(form, event.submitter);
+  });
+
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", () => render());
+  window.addEventListener("storage", (event) => {
+    if (event.key === STORE) render();
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    render();
+    flush();
+  });
+  setInterval(() => {
+    if (load().length) flush();
+  }, RETRY_MS);
+  window.relaisOutbox = { flush, load };
+})();

@@ -1,0 +1,242 @@
+"""The workshop sign-in sheet: a QR code on the mediator's phone, a public page for agents, a PDF fallback.
+
+The public page needs no account: its URL carries a signed, expiring token naming the activity
+(`TimestampSigner`), so it cannot be guessed nor reused after the workshop. Agents sign in with their
+matricule, or their name, first name and direction (the referential holds no birth date, and Relais
+should not collect one only for this: see docs/fieldwork.md). Attempts are rate-limited per address and
+per token; an agent not found is put on the sheet as "à vérifier" for the mediator to match.
+"""
+
+import io
+
+import segno
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from relais.agents.models import Agent
+from relais.core.text import fold
+from relais.fieldwork import permissions, selectors, services
+from relais.fieldwork.enums import ActivityKind, SignInMethod, VisitStatus
+from relais.fieldwork.forms import PublicSignInForm
+from relais.fieldwork.models import Activity
+
+SIGNER_SALT = "relais.fieldwork.signin"
+TOKEN_MAX_AGE = 6 * 60 * 60  # a workshop's day: the link dies well before the next one
+RATE_PER_ADDRESS = (20, 10 * 60)  # attempts, seconds
+RATE_PER_TOKEN = (300, 60 * 60)
+
+
+def signin_token(activity: Activity) -> str:
+    return TimestampSigner(salt=SIGNER_SALT).sign(str(activity.public_id))
+
+
+def _activity_from_token(token: str) -> Activity:
+    try:
+        public_id = TimestampSigner(salt=SIGNER_SALT).unsign(token, max_age=TOKEN_MAX_AGE)
+    except SignatureExpired as exc:
+        raise Http404("Ce lien a expiré.") from exc
+    except BadSignature as exc:
+        raise Http404("Lien invalide.") from exc
+    return get_object_or_404(
+        Activity.objects.alive().select_related("visit__site").exclude(visit__status=VisitStatus.CANCELLED),
+        public_id=public_id,
+    )
+
+
+def _over_limit(key: str, limit: tuple[int, int]) -> bool:
+    count, window = limit
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key) > count
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return False
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _signin_url(request, activity: Activity) -> str:
+    return request.build_absolute_uri(reverse("fieldwork:public_signin", args=[signin_token(activity)]))
+
+
+def _editable_activity(request, public_id) -> Activity:
+    activity = get_object_or_404(
+        Activity.objects.visible_to(request.user).select_related("visit__site"), public_id=public_id
+    )
+    if not permissions.can_edit_visit(request.user, activity.visit):
+        raise PermissionDenied
+    return activity
+
+
+@require_GET
+def activity_signin(request, public_id):
+    """The mediator's screen: the QR code to show, and the sheet filling live."""
+    from relais.fieldwork.views.phone import _activity_context
+
+    activity = _editable_activity(request, public_id)
+    context = _activity_context(request, activity) | {"signin_url": _signin_url(request, activity)}
+    return render(request, "fieldwork/activity_signin.html", context)
+
+
+@require_GET
+def activity_qr(request, public_id):
+    activity = _editable_activity(request, public_id)
+    qr = segno.make(_signin_url(request, activity), error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=8, border=2, title="QR code de la feuille d'émargement")
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _find_agent(activity: Activity, data: dict) -> Agent | None:
+    """The agent signing in, when exactly one matches; the site's agents are looked at first for a name."""
+    if data["matricule"]:
+        return Agent.objects.filter(matricule=data["matricule"].strip()).first()
+    wanted = fold(f"{data['last_name']} {data['first_name']}")
+    candidates = Agent.objects.in_post().filter(direction=data["direction"])
+    last = fold(data["last_name"])
+    if not last:
+        return None
+    matches = [
+        a
+        for a in candidates.filter(search_text__contains=last).only(
+            "pk", "last_name", "usage_name", "first_name", "search_text", "direction_id", "site_id", "category"
+        )[:50]
+        if wanted in (fold(f"{a.usage_name or a.last_name} {a.first_name}"), fold(f"{a.last_name} {a.first_name}"))
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    on_site = [a for a in matches if a.site_id == activity.visit.site_id]
+    return on_site[0] if len(on_site) == 1 else None
+
+
+@login_not_required
+@never_cache
+@csrf_protect
+def public_signin(request, token):
+    """The agent's own phone: sign in on the workshop sheet, in plain French, without an account."""
+    activity = _activity_from_token(token)
+    form = PublicSignInForm(request.POST or None)
+    status = 200
+    outcome = None
+    if request.method == "POST":
+        if _over_limit(f"fw-signin:ip:{_client_address(request)}", RATE_PER_ADDRESS) or _over_limit(
+            f"fw-signin:tok:{activity.pk}", RATE_PER_TOKEN
+        ):
+            return render(request, "fieldwork/public_signin.html", {"activity": activity, "limited": True}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            agent = _find_agent(activity, data)
+            try:
+                if agent is not None:
+                    services.participant_add(
+                        activity=activity, acting_user=None, agent=agent, signed_in_by=SignInMethod.SELF
+                    )
+                    outcome = "found"
+                elif data["matricule"]:
+                    form.add_error("matricule", "Ce matricule est inconnu. Vérifiez-le, ou écrivez votre nom.")
+                    status = 422
+                else:
+                    services.participant_add(
+                        activity=activity,
+                        acting_user=None,
+                        direction=data["direction"],
+                        walk_in_label=f"{data['first_name']} {data['last_name']}".strip(),
+                        signed_in_by=SignInMethod.SELF,
+                    )
+                    outcome = "to_check"
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                status = 422
+        else:
+            status = 422
+    return render(
+        request,
+        "fieldwork/public_signin.html",
+        {"activity": activity, "form": form, "outcome": outcome, "limited": False},
+        status=status,
+    )
+
+
+@require_GET
+def activity_sheet_pdf(request, public_id):
+    """The printable sign-in sheet: the visit's header, the names known so far, empty rows, a signature column."""
+    activity = get_object_or_404(
+        Activity.objects.visible_to(request.user).select_related("visit__site"), public_id=public_id
+    )
+    visit = activity.visit
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title="Feuille d'émargement",
+        author="Relais",
+    )
+    kind = activity.get_kind_display()
+    title = f"{kind} : {activity.title}" if activity.title else kind
+    mediators = ", ".join(str(m) for m in visit.mediators.all())
+    story = [
+        Paragraph("Feuille d'émargement", styles["Title"]),
+        Paragraph(title, styles["Heading2"]),
+        Paragraph(
+            f"Site : {visit.site.name} — Date : {visit.date:%d/%m/%Y} — Durée : {activity.duration_minutes} min",
+            styles["Normal"],
+        ),
+        Paragraph(f"Médiation : {mediators}", styles["Normal"]),
+        Spacer(1, 6 * mm),
+    ]
+    rows = [["N°", "Nom et prénom", "Matricule ou direction", "Signature"]]
+    participants = selectors.participants_of(activity)
+    for n, p in enumerate(participants, start=1):
+        who = p.agent.matricule if p.agent_id else (p.direction.code if p.direction_id else "")
+        name = (
+            f"{(p.agent.usage_name or p.agent.last_name).upper()} {p.agent.first_name}"
+            if p.agent_id
+            else p.display_name
+        )
+        rows.append([str(n), name, who, ""])
+    blank = max(25 - len(participants), 10) if activity.kind == ActivityKind.WORKSHOP else 10
+    for n in range(len(participants) + 1, len(participants) + blank + 1):
+        rows.append([str(n), "", "", ""])
+    table = Table(
+        rows,
+        colWidths=[12 * mm, 70 * mm, 45 * mm, 53 * mm],
+        rowHeights=[8 * mm] + [10 * mm] * (len(rows) - 1),
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef0")),
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story.append(table)
+    doc.build(story)
+    response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="emargement-{visit.date:%Y%m%d}.pdf"'
+    return response
