@@ -50,3 +50,39 @@ def model_changes(instance: models.Model, fields: Iterable[str], before: dict[st
         if old != new:
             changes[name] = [None if old is None else str(old), None if new is None else str(new)]
     return changes
+
+
+def journal_record_rows(
+    *, acting_user, action: str, model: type[models.Model], rows: Iterable[tuple], chunk: int = 5000
+) -> int:
+    """Append one entry per (object id, object text, payload) with plain SQL: imports of a million rows.
+
+    For callers holding ids rather than model instances; same transaction rule as `journal_record`.
+    """
+    import json
+
+    from django.db import connection
+    from django.utils import timezone
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("journal_record_rows must be called inside the transaction of the change it records")
+    user_id = acting_user.pk if acting_user is not None and acting_user.is_authenticated else None
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    object_type = model._meta.label_lower
+    table = Entry._meta.db_table
+    payload_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    sql = (
+        f"INSERT INTO {table} (at, acting_user_id, action, object_type, object_id, object_repr, payload) "  # noqa: S608
+        f"VALUES (%s, %s, %s, %s, %s, %s, {payload_sql})"
+    )
+    count, batch = 0, []
+    with connection.cursor() as cursor:
+        for object_id, text, payload in rows:
+            batch.append((at, user_id, action, object_type, str(object_id), text[:200], json.dumps(payload or {})))
+            if len(batch) >= chunk:
+                cursor.executemany(sql, batch)
+                count, batch = count + len(batch), []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count

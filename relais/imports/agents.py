@@ -1,0 +1,540 @@
+# ruff: noqa: S608 - SQL here is assembled from constant identifiers; values always go as parameters.
+"""HR extracts (SIRH): validate every row at once, compare with the referential, write with set-based SQL.
+
+Rules: upsert by matricule; only the columns the file holds are changed; an agent absent from a
+full extract gets its exit date set to the extract's date (never deleted); a partial extract
+touches only its rows; directions, services and sites are matched by code or name, or created.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db import connection
+from django.utils import timezone
+
+from relais.agents.enums import Category, Filiere, Statut
+from relais.agents.models import Agent
+from relais.core.text import fold
+from relais.imports import sql
+from relais.imports.columns import AGENT_FIELDS
+from relais.imports.parsers import bool_expr, date_expr, fold_expr
+from relais.imports.reading import LINE, MAX_CELL_BYTES
+from relais.imports.referential import Referential
+
+TEXT_FIELDS = ("last_name", "usage_name", "first_name", "grade", "job_title", "work_phone", "work_email")
+CHOICE_FIELDS = ("category", "filiere", "statut")
+DATE_FIELDS = ("entry_date", "exit_date")
+FK_FIELDS = ("direction_id", "service_id", "site_id")
+# Every field compared with the referential, in the order of the report.
+COMPARED = (*TEXT_FIELDS, *CHOICE_FIELDS, *DATE_FIELDS, "uses_computer", *FK_FIELDS, "hr_manager")
+SPECS = {spec.name: spec for spec in AGENT_FIELDS}
+FIELD_LABELS = {
+    **{spec.name: spec.label for spec in AGENT_FIELDS},
+    "direction_id": "direction",
+    "service_id": "service",
+    "site_id": "site",
+}
+EXAMPLES = 10
+ProgressFn = Callable[[str, int], None]
+
+
+def _choice_map(choices, extra: dict[str, str]) -> dict[str, str]:
+    mapping = {}
+    for value, label in choices.choices:
+        mapping[fold(value)] = value
+        mapping[fold(label)] = value
+    mapping.update(extra)
+    return mapping
+
+
+FILIERES = _choice_map(
+    Filiere,
+    {
+        "administratif": Filiere.ADMINISTRATIVE, "adm": Filiere.ADMINISTRATIVE, "admin": Filiere.ADMINISTRATIVE,
+        "medico social": Filiere.MEDICO_SOCIALE, "sociale": Filiere.MEDICO_SOCIALE,
+        "police": Filiere.POLICE_MUNICIPALE, "sapeur pompier": Filiere.SAPEURS_POMPIERS,
+        "pompiers": Filiere.SAPEURS_POMPIERS, "sport": Filiere.SPORTIVE, "culture": Filiere.CULTURELLE,
+        "tech": Filiere.TECHNIQUE,
+    },
+)  # fmt: skip
+STATUTS = _choice_map(
+    Statut,
+    {
+        "titulaires": Statut.TITULAIRE, "fonctionnaire": Statut.TITULAIRE, "fonctionnaire titulaire": Statut.TITULAIRE,
+        "tit": Statut.TITULAIRE, "stagiaires": Statut.STAGIAIRE, "fonctionnaire stagiaire": Statut.STAGIAIRE,
+        "contractuelle": Statut.CONTRACTUEL, "contractuels": Statut.CONTRACTUEL, "non titulaire": Statut.CONTRACTUEL,
+        "cdd": Statut.CONTRACTUEL, "cdi": Statut.CONTRACTUEL, "contractuel cdd": Statut.CONTRACTUEL,
+        "contractuel cdi": Statut.CONTRACTUEL, "agent contractuel": Statut.CONTRACTUEL,
+        "apprentie": Statut.APPRENTI, "apprentissage": Statut.APPRENTI, "vacation": Statut.VACATAIRE,
+    },
+)  # fmt: skip
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# A 13- or 15-digit value starting with 1 or 2 (Corsica 2A/2B included) is very likely a NIR.
+_NIR = r"^[12]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?$"
+
+
+class ImportBlocked(Exception):
+    """The import would apply nothing useful or something unsafe; the message says why, in French."""
+
+
+@dataclass
+class AgentPlan:
+    """What an extract would change: the rows to write, the agents leaving, the rejected lines."""
+
+    rows: pl.DataFrame  # new and updated agents, complete rows, with "change" and "changed_fields"
+    leaving: pl.DataFrame  # id, matricule, display
+    rejected: list[list]
+    referential: Referential
+    provided: list[str]
+    counts: dict[str, int]
+    examples: dict
+    as_of: datetime.date
+    lines_total: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def _reject(frame: pl.DataFrame, mask: pl.Expr, column: str, reason, value: pl.Expr | None = None) -> pl.DataFrame:
+    value = pl.col(column) if value is None else value
+    return frame.filter(mask).select(
+        pl.col(LINE).alias("line"),
+        pl.lit(column).alias("field"),
+        value.cast(pl.String).str.slice(0, 200).alias("value"),
+        (reason if isinstance(reason, pl.Expr) else pl.lit(reason)).alias("reason"),
+    )
+
+
+def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Check every row at once; returns (typed valid rows, rejections [line, field, value, reason]).
+
+    A row with any problem is rejected whole, each problem named with its column.
+    """
+    provided = [c for c in frame.columns if c != LINE]
+    problems: list[pl.DataFrame] = []
+
+    for name in provided:
+        oversized = pl.col(name).str.len_bytes() > MAX_CELL_BYTES
+        problems.append(
+            _reject(
+                frame,
+                oversized,
+                name,
+                "Cellule trop volumineuse (plus de 10 Mo) : ligne refusée.",
+                pl.col(name).str.slice(0, 40) + pl.lit("…"),
+            )
+        )
+        spec = SPECS.get(name)
+        if spec and spec.max_length:
+            too_long = (pl.col(name).str.len_chars() > spec.max_length) & ~oversized
+            problems.append(_reject(frame, too_long, name, f"Trop long : {spec.max_length} caractères au plus."))
+    # Free the memory of oversized cells before any further work on them.
+    frame = frame.with_columns(
+        [
+            pl.when(pl.col(n).str.len_bytes() > MAX_CELL_BYTES).then(pl.lit("")).otherwise(pl.col(n)).alias(n)
+            for n in provided
+        ]
+    )
+
+    for name in ("matricule", "last_name", "first_name", "direction"):
+        if name in provided:
+            reason = (
+                f"{SPECS[name].label[:1].upper()}{SPECS[name].label[1:]} manquant : cette information est obligatoire."
+            )
+            problems.append(_reject(frame, pl.col(name) == "", name, reason))
+
+    if "matricule" in provided:
+        nir_like = pl.col("matricule").str.contains(_NIR)
+        problems.append(
+            _reject(
+                frame,
+                nir_like,
+                "matricule",
+                "Ce matricule ressemble à un numéro de sécurité sociale (NIR), que Relais n'enregistre pas.",
+                pl.lit("(masqué)"),
+            )
+        )
+        frame = frame.with_columns(pl.when(nir_like).then(pl.lit("")).otherwise(pl.col("matricule")).alias("matricule"))
+        dup = frame.filter(pl.col("matricule") != "").with_columns(
+            pl.len().over("matricule").alias("_n"),
+            pl.col(LINE).cast(pl.String).implode().over("matricule").list.head(6).list.join(", ").alias("_lines"),
+        )
+        problems.append(
+            _reject(
+                dup,
+                pl.col("_n") > 1,
+                "matricule",
+                pl.format("Matricule présent plusieurs fois dans le fichier (lignes {}).", pl.col("_lines")),
+            )
+        )
+
+    typed = [pl.col(LINE)] + [pl.col(c) for c in provided if c not in (*CHOICE_FIELDS, *DATE_FIELDS, "uses_computer")]
+    if "category" in provided:
+        cat = fold_expr(pl.col("category")).str.replace(r"^(categorie|cat)\s*", "").str.to_uppercase()
+        problems.append(
+            _reject(
+                frame,
+                (pl.col("category") != "") & ~cat.is_in(Category.values),
+                "category",
+                "Catégorie inconnue : A, B ou C attendu.",
+            )
+        )
+        typed.append(cat.alias("category"))
+    for name, mapping, expected in (
+        ("filiere", FILIERES, ", ".join(label.lower() for label in Filiere.labels)),
+        ("statut", STATUTS, ", ".join(label.lower() for label in Statut.labels)),
+    ):
+        if name in provided:
+            key = fold_expr(pl.col(name)).str.replace(r"^(filiere|statut)\s+", "")
+            mapped = key.replace_strict(mapping, default=None, return_dtype=pl.String)
+            problems.append(
+                _reject(
+                    frame,
+                    (pl.col(name) != "") & mapped.is_null(),
+                    name,
+                    f"{SPECS[name].label.capitalize()} inconnu(e) : valeurs admises {expected}.",
+                )
+            )
+            typed.append(mapped.fill_null("").alias(name))
+    for name in DATE_FIELDS:
+        if name in provided:
+            parsed = date_expr(pl.col(name))
+            problems.append(
+                _reject(
+                    frame,
+                    (pl.col(name) != "") & parsed.is_null(),
+                    name,
+                    "Date illisible : JJ/MM/AAAA ou AAAA-MM-JJ attendu.",
+                )
+            )
+            typed.append(parsed.alias(name))
+    if "entry_date" in provided and "exit_date" in provided:
+        before = date_expr(pl.col("exit_date")) < date_expr(pl.col("entry_date"))
+        problems.append(_reject(frame, before, "exit_date", "La date de sortie précède la date d'entrée."))
+    if "work_email" in provided:
+        bad = (pl.col("work_email") != "") & ~pl.col("work_email").str.contains(_EMAIL)
+        problems.append(_reject(frame, bad, "work_email", "Adresse électronique invalide."))
+    if "uses_computer" in provided:
+        flag = bool_expr(pl.col("uses_computer"))
+        problems.append(
+            _reject(
+                frame,
+                (pl.col("uses_computer") != "") & flag.is_null(),
+                "uses_computer",
+                "Valeur attendue : oui ou non.",
+            )
+        )
+        typed.append(flag.alias("uses_computer"))
+
+    rejections = pl.concat(problems).sort("line", "field") if problems else _empty_rejections()
+    valid = frame.filter(~pl.col(LINE).is_in(rejections["line"].implode())).select(typed)
+    return valid, rejections
+
+
+def _empty_rejections() -> pl.DataFrame:
+    return pl.DataFrame(schema={"line": pl.Int64, "field": pl.String, "value": pl.String, "reason": pl.String})
+
+
+SNAPSHOT_SCHEMA = {
+    "id": pl.Int64, "matricule": pl.String, "last_name": pl.String, "usage_name": pl.String, "first_name": pl.String,
+    "grade": pl.String, "job_title": pl.String, "work_phone": pl.String, "work_email": pl.String,
+    "category": pl.String, "filiere": pl.String, "statut": pl.String, "entry_date": pl.Date, "exit_date": pl.Date,
+    "uses_computer": pl.Boolean, "direction_id": pl.Int64, "service_id": pl.Int64, "site_id": pl.Int64,
+    "hr_manager": pl.String,
+}  # fmt: skip
+
+
+def load_snapshot() -> pl.DataFrame:
+    """Every agent of the referential, as compared with an extract (a million rows in bounded memory)."""
+    columns = ", ".join(f"a.{c}" for c in SNAPSHOT_SCHEMA if c != "hr_manager")
+    with connection.cursor() as cursor:
+        return sql.fetch_frame(
+            cursor,
+            f"SELECT {columns}, m.matricule FROM agents_agent a LEFT JOIN agents_agent m ON m.id = a.hr_manager_id",
+            [],
+            SNAPSHOT_SCHEMA,
+        )
+
+
+def plan(
+    frame: pl.DataFrame,
+    *,
+    full: bool,
+    as_of: datetime.date,
+    progress: ProgressFn | None = None,
+) -> AgentPlan:
+    """Compare a read extract with the referential: what would be new, updated, leaving, unchanged, rejected."""
+    progress = progress or (lambda phase, done: None)
+    lines_total = frame.height
+    file_matricules = frame.get_column("matricule") if "matricule" in frame.columns else pl.Series([], dtype=pl.String)
+    progress("Contrôle des lignes", 0)
+    valid, rejections = validate(frame)
+    progress("Comparaison avec le référentiel", lines_total // 2)
+    provided = [c for c in valid.columns if c != LINE]
+    snapshot = load_snapshot()
+    referential = Referential.load()
+
+    # Directions, services and sites by code or name: few distinct values, resolved in Python.
+    pairs = valid.select("direction", *[c for c in ("service", "site") if c in provided]).unique()
+    dir_map, svc_map, site_map = {}, {}, {}
+    for row in pairs.iter_rows(named=True):
+        d = dir_map.setdefault(row["direction"], referential.direction(row["direction"]))
+        if "service" in row:
+            svc_map[(row["direction"], row["service"])] = referential.service(d, row["service"])
+        if "site" in row:
+            site_map[(row["direction"], row["site"])] = referential.site(row["site"], d)
+    resolved = valid.with_columns(
+        # (Polars returns the text unchanged for an empty mapping: an empty file gets a typed null.)
+        pl.col("direction").replace_strict(dir_map, return_dtype=pl.Int64).alias("direction_id")
+        if dir_map
+        else pl.lit(None, dtype=pl.Int64).alias("direction_id")
+    )
+    for name, mapping in (("service", svc_map), ("site", site_map)):
+        if name in provided:
+            keys = pl.DataFrame(
+                {
+                    "direction": [k[0] for k in mapping],
+                    name: [k[1] for k in mapping],
+                    f"{name}_id": list(mapping.values()),
+                },
+                schema={"direction": pl.String, name: pl.String, f"{name}_id": pl.Int64},
+            )
+            resolved = resolved.join(keys, on=["direction", name], how="left")
+    provided_cols = [c for c in COMPARED if c in resolved.columns]
+
+    # Unknown HR managers: neither in the file's valid rows nor in the referential.
+    if "hr_manager" in provided:
+        known = pl.concat([resolved.get_column("matricule"), snapshot.get_column("matricule")]).implode()
+        unknown = (pl.col("hr_manager") != "") & ~pl.col("hr_manager").is_in(known)
+        extra = _reject(
+            resolved,
+            unknown,
+            "hr_manager",
+            "Gestionnaire RH inconnu : aucun agent n'a ce matricule, ni dans le fichier ni dans Relais.",
+        )
+        if extra.height:
+            rejections = pl.concat([rejections, extra]).sort("line", "field")
+            resolved = resolved.filter(~pl.col(LINE).is_in(extra["line"].implode()))
+        resolved = resolved.with_columns(
+            pl.when(pl.col("hr_manager") == "").then(None).otherwise(pl.col("hr_manager")).alias("hr_manager")
+        )
+
+    joined = resolved.join(snapshot, on="matricule", how="left", suffix="_db")
+    differs = {c: pl.col(c).ne_missing(pl.col(f"{c}_db")) for c in provided_cols}
+    is_new = pl.col("id").is_null()
+    joined = joined.with_columns(
+        pl.when(is_new)
+        .then(pl.lit("new"))
+        .when(pl.any_horizontal(list(differs.values())) if differs else pl.lit(False))
+        .then(pl.lit("updated"))
+        .otherwise(pl.lit("unchanged"))
+        .alias("change"),
+        pl.concat_list([pl.when(expr).then(pl.lit(c)) for c, expr in differs.items()])
+        .list.drop_nulls()
+        .alias("changed_fields")
+        if differs
+        else pl.lit([], dtype=pl.List(pl.String)).alias("changed_fields"),
+    )
+
+    # Complete rows: file values for the columns it holds, the referential's (or defaults) for the rest.
+    defaults = {
+        c: ("" if SNAPSHOT_SCHEMA[c] == pl.String else None) for c in SNAPSHOT_SCHEMA if c not in ("id", "matricule")
+    }
+    # (A column the file lacks keeps its snapshot name; new agents get the empty default.)
+    complete = [
+        pl.col(c).cast(SNAPSHOT_SCHEMA[c]) if c in provided_cols or default is None else pl.col(c).fill_null(default)
+        for c, default in defaults.items()
+    ]
+    changed = joined.filter(pl.col("change") != "unchanged").select(
+        "id", "matricule", *complete, "change", "changed_fields", LINE
+    )
+    counts = {
+        "new": int((joined["change"] == "new").sum()),
+        "updated": int((joined["change"] == "updated").sum()),
+        "unchanged": int((joined["change"] == "unchanged").sum()),
+        "rejected": int(rejections["line"].n_unique()),
+    }
+
+    leaving = pl.DataFrame(
+        schema={
+            "id": pl.Int64,
+            "matricule": pl.String,
+            "last_name": pl.String,
+            "first_name": pl.String,
+            "usage_name": pl.String,
+        }
+    )
+    if full:
+        present = file_matricules.str.strip_chars().implode()
+        leaving = snapshot.filter(
+            pl.col("exit_date").is_null()
+            & (pl.col("entry_date").is_null() | (pl.col("entry_date") <= as_of))
+            & ~pl.col("matricule").is_in(present)
+        ).select("id", "matricule", "last_name", "first_name", "usage_name")
+    counts["leaving"] = leaving.height
+
+    examples = _examples(changed, leaving, joined)
+    return AgentPlan(
+        rows=changed,
+        leaving=leaving,
+        rejected=rejections.rows(),
+        referential=referential,
+        provided=provided_cols,
+        counts=counts,
+        examples={**examples, "created": referential.summary()},
+        as_of=as_of,
+        lines_total=lines_total,
+    )
+
+
+def _label(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return str(value)
+
+
+def _examples(changed: pl.DataFrame, leaving: pl.DataFrame, joined: pl.DataFrame) -> dict:
+    new = [
+        {"matricule": r["matricule"], "nom": f"{r['first_name']} {r['usage_name'] or r['last_name']}", "ligne": r[LINE]}
+        for r in changed.filter(pl.col("change") == "new").head(EXAMPLES).iter_rows(named=True)
+    ]
+    updated = []
+    sample = joined.filter(pl.col("change") == "updated").head(EXAMPLES)
+    for r in sample.iter_rows(named=True):
+        changes = []
+        for c in r["changed_fields"]:
+            old, new_value = r.get(f"{c}_db"), r.get(c)
+            if c in FK_FIELDS:
+                old, new_value = r.get(f"{c}_db"), r.get(c[:-3], new_value)
+                old = _fk_label(c, old)
+            changes.append({"champ": FIELD_LABELS.get(c, c), "avant": _label(old), "apres": _label(new_value)})
+        updated.append(
+            {
+                "matricule": r["matricule"],
+                "nom": f"{r['first_name']} {r['last_name']}",
+                "ligne": r[LINE],
+                "changements": changes,
+            }
+        )
+    left = [
+        {"matricule": r["matricule"], "nom": f"{r['first_name']} {r['usage_name'] or r['last_name']}"}
+        for r in leaving.head(EXAMPLES).iter_rows(named=True)
+    ]
+    return {"new": new, "updated": updated, "leaving": left}
+
+
+def _fk_label(field_name: str, pk: int | None) -> str:
+    from relais.organisation.models import Direction, Service, Site
+
+    if pk is None:
+        return ""
+    model = {"direction_id": Direction, "service_id": Service, "site_id": Site}[field_name]
+    obj = model.objects.filter(pk=pk).first()
+    return str(obj.name if field_name != "direction_id" else obj.code) if obj else ""
+
+
+STAGE_COLUMNS = {
+    "matricule": "text", "last_name": "text", "usage_name": "text", "first_name": "text", "grade": "text",
+    "job_title": "text", "work_phone": "text", "work_email": "text", "category": "text", "filiere": "text",
+    "statut": "text", "entry_date": "date", "exit_date": "date", "uses_computer": "boolean",
+    "direction_id": "bigint", "service_id": "bigint", "site_id": "bigint", "hr_manager": "text",
+    "search_text": "text",
+}  # fmt: skip
+UPSERTED = [c for c in STAGE_COLUMNS if c not in ("hr_manager",)]
+STAGE = "imports_stage_agent"
+
+
+def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | None = None) -> dict[str, int]:
+    """Write a plan; the caller holds the transaction. Returns the counts actually written."""
+    from relais.journal.services import journal_record_rows
+
+    progress = progress or (lambda phase, done: None)
+    progress("Écriture dans la base", agent_plan.lines_total)
+    real = agent_plan.referential.create_missing()
+    rows = agent_plan.rows
+    if real:
+        rows = rows.with_columns([pl.col(c).replace(real) for c in FK_FIELDS if c in rows.columns])
+    rows = rows.with_columns(
+        search_text=pl.concat_str(
+            [
+                fold_expr(
+                    pl.concat_str([pl.col("usage_name"), pl.col("last_name"), pl.col("first_name")], separator=" ")
+                ),
+                fold_expr(pl.col("matricule")),
+            ],
+            separator=" ",
+        ).str.strip_chars(" "),
+    )
+    stage = rows.select(
+        [pl.col(c).dt.strftime("%Y-%m-%d").alias(c) if c in DATE_FIELDS else pl.col(c) for c in STAGE_COLUMNS]
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        sql.create_stage(cursor, STAGE, STAGE_COLUMNS)
+        sql.load_stage(cursor, STAGE, stage)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in UPSERTED if c != "matricule")
+        guard = " OR ".join(sql.distinct(f"agents_agent.{c}", f"excluded.{c}") for c in UPSERTED if c != "matricule")
+        cursor.execute(
+            f"INSERT INTO agents_agent (public_id, created_at, updated_at, {', '.join(UPSERTED)}) "
+            f"SELECT {sql.new_uuid_sql()}, %s, %s, {', '.join(UPSERTED)} FROM {STAGE} WHERE true "
+            f"ON CONFLICT (matricule) DO UPDATE SET {updates}, updated_at = excluded.updated_at WHERE {guard}",
+            [now, now],
+        )
+        if "hr_manager" in agent_plan.provided:
+            manager = f"(SELECT m.id FROM agents_agent m WHERE m.matricule = {STAGE}.hr_manager)"
+            differs = sql.distinct("agents_agent.hr_manager_id", manager)
+            cursor.execute(
+                f"UPDATE agents_agent SET hr_manager_id = {manager}, updated_at = %s FROM {STAGE} "
+                f"WHERE agents_agent.matricule = {STAGE}.matricule AND {differs}",
+                [now],
+            )
+        leaving_ids = agent_plan.leaving.get_column("id").to_list()
+        as_of = connection.ops.adapt_datefield_value(agent_plan.as_of)
+        for start in range(0, len(leaving_ids), 500):
+            chunk = leaving_ids[start : start + 500]
+            cursor.execute(
+                f"UPDATE agents_agent SET exit_date = %s, updated_at = %s "
+                f"WHERE exit_date IS NULL AND id IN ({', '.join(['%s'] * len(chunk))})",
+                [as_of, now, *chunk],
+            )
+        written = sql.fetch_frame(
+            cursor,
+            f"SELECT a.id, a.matricule FROM agents_agent a JOIN {STAGE} s ON s.matricule = a.matricule",
+            [],
+            {"id": pl.Int64, "matricule": pl.String},
+        )
+        sql.drop_stage(cursor, STAGE)
+
+    progress("Journalisation", agent_plan.lines_total)
+    journaled = rows.join(written, on="matricule", how="inner", suffix="_new").select(
+        pl.coalesce("id", "id_new").alias("id"),
+        "matricule",
+        "first_name",
+        "usage_name",
+        "last_name",
+        "change",
+        "changed_fields",
+    )
+    reference = str(run.public_id) if run is not None else ""
+
+    def journal_rows():
+        for r in journaled.iter_rows(named=True):
+            display = f"{r['first_name']} {r['usage_name'] or r['last_name']}".strip()
+            payload = {"import": reference, "changement": "création" if r["change"] == "new" else "modification"}
+            if r["change"] != "new":
+                payload["champs"] = [FIELD_LABELS.get(c, c) for c in r["changed_fields"]]
+            yield r["id"], f"{display} ({r['matricule']})", payload
+        for r in agent_plan.leaving.iter_rows(named=True):
+            display = f"{r['first_name']} {r['usage_name'] or r['last_name']}".strip()
+            yield (
+                r["id"],
+                f"{display} ({r['matricule']})",
+                {"import": reference, "changement": "départ", "date_de_sortie": agent_plan.as_of.isoformat()},
+            )
+
+    journal_record_rows(acting_user=acting_user, action="agent.import", model=Agent, rows=journal_rows())
+    return dict(agent_plan.counts)

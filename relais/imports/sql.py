@@ -1,0 +1,85 @@
+# ruff: noqa: S608 - SQL here is assembled from constant identifiers; values always go as parameters.
+"""Set-based writing helpers: stage rows in a temporary table (COPY on PostgreSQL, executemany on SQLite)
+and the few SQL spellings that differ between the two databases."""
+
+import io
+import os
+import sys
+import time
+from collections.abc import Iterable
+
+import polars as pl
+from django.db import connection
+
+CHUNK_ROWS = 50_000
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def distinct(a: str, b: str) -> str:
+    """Null-safe "differs" test."""
+    return f"{a} IS DISTINCT FROM {b}" if is_postgresql() else f"{a} IS NOT {b}"
+
+
+def new_uuid_sql() -> str:
+    """A random (version 4) UUID computed by the database, in the form Django stores it."""
+    if is_postgresql():
+        return "gen_random_uuid()"
+    return (
+        "lower(hex(randomblob(4)) || hex(randomblob(2)) || '4' || substr(hex(randomblob(2)), 2) || "
+        "substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || hex(randomblob(6)))"
+    )
+
+
+def create_stage(cursor, table: str, columns: dict[str, str]) -> None:
+    """A temporary table {column: PostgreSQL type}, dropped first if a previous run left it."""
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    if is_postgresql():
+        spec = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} ({spec}) ON COMMIT DROP")
+    else:
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(columns)})")
+
+
+def drop_stage(cursor, table: str) -> None:
+    if not is_postgresql():
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def load_stage(cursor, table: str, frame: pl.DataFrame) -> None:
+    """Copy a frame (columns named as the stage's) into the stage, in chunks to bound memory."""
+    columns = frame.columns
+    if is_postgresql():
+        # Polars writes the CSV; quoted empty strings stay empty strings, unquoted empties are NULL.
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy:
+            for start in range(0, frame.height, CHUNK_ROWS):
+                buffer = io.BytesIO()
+                frame.slice(start, CHUNK_ROWS).write_csv(
+                    buffer, include_header=False, quote_style="non_numeric", null_value=""
+                )
+                copy.write(buffer.getvalue())
+        return
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    for start in range(0, frame.height, CHUNK_ROWS):
+        cursor.executemany(sql, frame.slice(start, CHUNK_ROWS).rows())
+
+
+def fetch_frame(cursor, sql: str, params: Iterable, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Run a query and gather its rows into a frame, chunk by chunk (a million rows stay small)."""
+    cursor.execute(sql, list(params))
+    parts = []
+    while rows := cursor.fetchmany(CHUNK_ROWS):
+        parts.append(pl.DataFrame(rows, schema=schema, orient="row"))
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(parts)
+
+
+def test_pause_before_commit() -> None:
+    """Test hook: hold the transaction open so a test can kill the process mid-import (never set in production)."""
+    delay = os.environ.get("RELAIS_IMPORTS_TEST_PAUSE_BEFORE_COMMIT")
+    if delay:
+        print("relais-imports: pause before commit", file=sys.stderr, flush=True)
+        time.sleep(float(delay))

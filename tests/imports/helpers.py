@@ -1,0 +1,25 @@
+"""Building import files for tests."""
+
+import csv
+import io
+
+HR_HEADER = [
+    "Matricule", "Nom", "Nom d'usage", "Prénom", "Catégorie", "Filière", "Statut", "Grade", "Direction",
+    "Service", "Site", "Date d'entrée", "Date de sortie", "Téléphone professionnel", "Courriel professionnel",
+]  # fmt: skip
+
+
+def hr_row(matricule, last="Durand", first="Sandrine", *, cat="C", filiere="Technique", statut="Titulaire",
+           grade="Adjoint technique", direction="DPE", service="Atelier Nord", site="Dépôt Nord",
+           entry="01/09/2015", exit="", phone="", email="", usage=""):  # fmt: skip
+    return [matricule, last, usage, first, cat, filiere, statut, grade, direction, service, site, entry, exit,
+            phone, email]  # fmt: skip
+
+
+def csv_bytes(rows, header=HR_HEADER, *, sep=";", encoding="utf-8", bom=False) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = out.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom else data
