@@ -131,3 +131,10 @@ class ArticleLinkForm(forms.Form):
     article = forms.ModelChoiceField(
         label="Guide ou fiche", queryset=Article.objects.filter(is_published=True), empty_label="— choisir —"
     )
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

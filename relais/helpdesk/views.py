@@ -1,5 +1,7 @@
 """The assistance line's pages for the team: the queue, the call form, a ticket's page and its actions."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,11 +20,13 @@ from relais.helpdesk.forms import (
     DuplicateForm,
     EscalateForm,
     NoteForm,
+    PeriodForm,
     QueueFilterForm,
     ReplyForm,
     UpdateForm,
 )
 from relais.helpdesk.models import CannedReply, Ticket
+from relais.helpdesk.statistics import helpdesk_statistics
 from relais.journal.models import Entry
 
 PAGE_SIZE = 50
@@ -335,5 +339,16 @@ def ticket_match(request, public_id):
 
 @require_GET
 def statistics(request):
+    """Figures of the line over a period (last 30 days by default)."""
     _require(permissions.can_view_statistics(request.user))
-    return render(request, "helpdesk/statistics.html", {})
+    form = PeriodForm(request.GET or None)
+    today = timezone.localdate()
+    start, end = today - datetime.timedelta(days=29), today
+    if form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+    if end < start:
+        start, end = end, start
+    stats = helpdesk_statistics(user=request.user, start=start, end=end)
+    form = PeriodForm(initial={"start": start, "end": end}) if not form.is_bound else form
+    return render(request, "helpdesk/statistics.html", {"stats": stats, "form": form})
