@@ -143,9 +143,10 @@ def import_run_start(
         run.duration = time.perf_counter() - started
         run.save()
         return run
+    file_as_of = read.options.pop("as_of", None)
     run.options.update(read.options)
     run.source = read.options.get("source", source)
-    run.as_of = run.as_of or read.options.get("as_of") or timezone.localdate()
+    run.as_of = run.as_of or file_as_of or timezone.localdate()
     run.notices = read.notices
     run.options["read_errors"] = read.read_errors[:MAX_REJECTED_KEPT]
     run.rows_total = read.frame.height + len(read.read_errors)
@@ -309,9 +310,10 @@ def import_file(
     )
     try:
         read = read_file(kind=kind, data=data, source=source)
+        file_as_of = read.options.pop("as_of", None)
         run.options.update(read.options)
         run.source = read.options.get("source", source)
-        run.as_of = run.as_of or read.options.get("as_of") or timezone.localdate()
+        run.as_of = run.as_of or file_as_of or timezone.localdate()
         run.notices = read.notices
         run.rows_total = read.frame.height + len(read.read_errors)
         if dry_run:
