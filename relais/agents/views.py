@@ -18,11 +18,11 @@ def agent_list(request):
     form = AgentFilterForm(request.GET, user=request.user)
     mailbox = selectors.mailbox_tool()
     agents = selectors.agent_list(user=request.user, filters=form.filters(), mailbox=mailbox)
-    page = Paginator(agents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(agents.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
-        "rows": selectors.agent_rows(list(page.object_list), mailbox=mailbox),
+        "rows": selectors.agent_rows(selectors.agents_in_order(list(page.object_list)), mailbox=mailbox),
         "mailbox": mailbox,
     }
     partial = request.htmx and not request.htmx.history_restore_request
