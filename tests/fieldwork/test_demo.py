@@ -1,0 +1,44 @@
+import datetime
+
+import pytest
+
+from relais.adoption.models import ToolAccount
+from relais.demo.services import demo_load
+from relais.fieldwork.enums import VisitStatus
+from relais.fieldwork.models import Participation, Visit
+from relais.journal.models import Entry
+
+AS_OF = datetime.date(2026, 6, 15)
+
+
+@pytest.mark.django_db
+def test_demo_field_work_is_consistent():
+    demo_load(agents=3000, seed=3, as_of=AS_OF)
+    visits = Visit.objects.all()
+    assert 20 <= visits.filter(status=VisitStatus.DONE).count() <= 40  # 480 per 50,000 agents
+    assert not visits.filter(date__gt=AS_OF).exists()
+    assert visits.filter(date=AS_OF, status=VisitStatus.PLANNED).count() == 10  # one per mediator today
+    parts = Participation.objects.filter(agent__isnull=False)
+    # Agents are met where they work.
+    assert not parts.exclude(agent__site=models_f("activity__visit__site")).exists()
+    met = set(parts.values_list("agent_id", flat=True))
+    per_visit = len(met) / visits.filter(status=VisitStatus.DONE).count()
+    assert 3.5 <= per_visit <= 5.5
+    mailboxes = ToolAccount.objects.filter(tool__code="messagerie").exclude(disabled_on__lte=AS_OF)
+    met_rate = (
+        mailboxes.filter(agent_id__in=met, activated_on__lte=AS_OF).count() / mailboxes.filter(agent_id__in=met).count()
+    )
+    other = mailboxes.exclude(agent_id__in=met)
+    other_rate = other.filter(activated_on__lte=AS_OF).count() / other.count()
+    assert met_rate > other_rate + 0.2
+    # Every activation recorded in a session reached the adoption history on the session day.
+    for p in parts.filter(mailbox_activated=True).select_related("activity__visit")[:50]:
+        account = ToolAccount.objects.get(agent=p.agent, tool__code="messagerie")
+        assert account.activated_on <= p.activity.visit.date
+    assert Entry.objects.filter(action="demo.fieldwork").count() == 1
+
+
+def models_f(path):
+    from django.db.models import F
+
+    return F(path)
