@@ -45,6 +45,13 @@ class AgentFilterForm(forms.Form):
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
+    @property
+    def has_active_filters(self) -> bool:
+        """Whether a filter other than the search text narrows the list (the filter panel then opens)."""
+        return any(self.data.get(name) for name in self.fields if name not in ("q", "presence")) or (
+            self.data.get("presence", Presence.IN_POST) != Presence.IN_POST
+        )
+
     def filters(self) -> dict:
         """The valid filters; a filter with an error (e.g. a direction out of scope) is ignored and shown."""
         self.is_valid()

@@ -208,3 +208,9 @@ def test_no_nir_or_iban_on_agent_pages(client, staff, users):
         html = client.get(url).content.decode().lower()
         assert not re.search(r"\b(nir|iban|bic|rib)\b", html)
         assert "sécurité sociale" not in html
+
+
+def test_filter_panel_opens_only_when_a_filter_is_set(client, staff, users):
+    assert '<details class="filter-panel">' in get(client, users[Role.COORDINATOR], q="dupre").content.decode()
+    html = get(client, users[Role.COORDINATOR], category="B").content.decode()
+    assert '<details class="filter-panel" open>' in html

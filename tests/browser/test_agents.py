@@ -30,6 +30,7 @@ def test_search_and_filter_update_the_results_in_place(city, open_page, viewport
     expect(results).to_contain_text("Élodie")
     expect(results).to_contain_text("Marie")
 
+    page.locator("summary", has_text="Filtres").click()  # the filters fold away on phones
     page.get_by_label("Direction").select_option("DPE")
     expect(count).to_have_text("1 agent trouvé")
     expect(results).not_to_contain_text("Marie")
@@ -61,6 +62,7 @@ def test_list_works_without_javascript(city, open_page):
     log_in(page, city["url"], "coordination")
     page.goto(f"{city['url']}/agents/")
     page.get_by_label("Nom, prénom ou matricule").fill("dupre")
+    page.locator("summary", has_text="Filtres").click()
     page.get_by_label("Direction").select_option("DFPE")
     page.get_by_role("button", name="Rechercher").click()
     expect(page).to_have_url(re.compile(r"q=dupre.*direction=DFPE"))
