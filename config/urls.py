@@ -9,6 +9,7 @@ urlpatterns = [
     path("imports/", include("relais.imports.urls")),
     path("terrain/", include("relais.fieldwork.urls")),
     path("assistance/", include("relais.helpdesk.urls")),
+    path("planification/", include("relais.planning.urls")),
     path("guides/", include("relais.knowledge.urls")),
     path("interventions/", include("relais.interventions.urls")),
     path("admin/", admin.site.urls),

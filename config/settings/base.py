@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "relais.imports",
     "relais.fieldwork",
     "relais.helpdesk",
+    "relais.planning",
     "relais.knowledge",
     "relais.interventions",
     "relais.insights",

@@ -1,0 +1,69 @@
+"""Draw a week's plan: `python manage.py plan_week --week 2026-W49 [--mediators N] [--time-limit S] --json FILE`."""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from relais.planning import services
+from relais.planning.selectors import mediators_queryset, parse_week
+
+
+class Command(BaseCommand):
+    help = "Calcule le planning d'une semaine et écrit les visites et le résumé en JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--week", required=True, help="Semaine ISO, par exemple 2026-W49.")
+        parser.add_argument("--mediators", type=int, help="Nombre de médiateurs à planifier (les N premiers).")
+        parser.add_argument("--time-limit", type=float, default=60.0, help="Secondes de calcul (60 par défaut).")
+        parser.add_argument("--json", dest="json_path", required=True, help="Fichier de sortie.")
+        parser.add_argument("--save", action="store_true", help="Enregistrer le planning comme brouillon.")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, week, mediators, time_limit, json_path, save, seed, **options):
+        try:
+            week_start = parse_week(week)
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from exc
+        team = list(mediators_queryset())
+        if mediators is not None:
+            if mediators < 1 or mediators > len(team):
+                raise CommandError(f"--mediators : entre 1 et {len(team)} (médiateurs actifs dans Relais).")
+            team = team[:mediators]
+        if save:
+            _, outcome = services.plan_draw(
+                acting_user=None, week_start=week_start, time_limit=time_limit, mediators=team
+            )
+        else:
+            outcome = services.draw_week(week_start, time_limit=time_limit, mediators=team, seed=seed)
+        week_data = outcome.week
+        routes = []
+        for route in outcome.plan.routes:
+            user = week_data.mediators[route.mediator]
+            routes.append(
+                {
+                    "mediator": user.username,
+                    "date": week_data.date(route.day).isoformat(),
+                    "visits": [
+                        {
+                            "site": str(week_data.sites[s.site].public_id),
+                            "site_name": week_data.sites[s.site].name,
+                            "starts_at": f"{s.start // 60:02d}:{s.start % 60:02d}",
+                            "ends_at": f"{s.end // 60:02d}:{s.end % 60:02d}",
+                            "agents": s.agents,
+                            "fixed": s.fixed,
+                        }
+                        for s in route.stops
+                    ],
+                }
+            )
+        summary = outcome.summary()
+        doc = {"week": week, "summary": summary, "skipped_days": week_data.skipped_days, "routes": routes}
+        with open(json_path, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, ensure_ascii=False, indent=2)
+        self.stdout.write(
+            f"{summary['visits']} visites, {summary['agents_reached']} agents atteints ; "
+            f"borne {summary['upper_bound']} ; "
+            f"méthode simple {summary['greedy_agents']} ; {summary['solve_seconds']} s ; "
+            f"{'faisable' if summary['feasible'] else 'PROBLÈMES : ' + '; '.join(summary['problems'])}"
+        )
