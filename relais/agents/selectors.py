@@ -101,6 +101,7 @@ def agents_in_order(ids: list[int]) -> list[Agent]:
 class AgentRow:
     agent: Agent
     mailbox_status: AdoptionStatus
+    has_left: bool
 
 
 def agent_rows(agents: list[Agent], *, mailbox: Tool | None, day: datetime.date | None = None) -> list[AgentRow]:
@@ -113,6 +114,7 @@ def agent_rows(agents: list[Agent], *, mailbox: Tool | None, day: datetime.date 
         AgentRow(
             agent=agent,
             mailbox_status=accounts[agent.pk].status_on(day) if agent.pk in accounts else AdoptionStatus.NO_ACCOUNT,
+            has_left=agent.exit_date is not None and agent.exit_date <= day,
         )
         for agent in agents
     ]
@@ -132,6 +134,14 @@ class AgentPage:
     hr_manager_visible: bool
     tools: list[ToolLine]
     journal: list[Entry] | None
+    day: datetime.date
+
+    @property
+    def presence(self) -> str:
+        """ "in_post", "left" or "not_arrived" on the page's day."""
+        if self.agent.exit_date is not None and self.agent.exit_date <= self.day:
+            return "left"
+        return "in_post" if self.agent.is_in_post(self.day) else "not_arrived"
 
     @property
     def has_observations(self) -> bool:
@@ -170,7 +180,7 @@ def agent_page(*, user, agent: Agent, day: datetime.date | None = None) -> Agent
     journal = None
     if can_view_agent_journal(user, agent):
         journal = list(Entry.objects.for_object(agent).select_related("acting_user")[:MAX_JOURNAL_ENTRIES])
-    return AgentPage(agent=agent, hr_manager_visible=hr_manager_visible, tools=tools, journal=journal)
+    return AgentPage(agent=agent, hr_manager_visible=hr_manager_visible, tools=tools, journal=journal, day=day)
 
 
 def agent_for_page(*, user, public_id) -> Agent | None:

@@ -96,7 +96,9 @@ def activation_overview(*, user, tool: Tool, day: datetime.date | None = None, w
     by_service = []
     if with_services:
         services = Service.objects.visible_to(user).select_related("direction").only("name", "direction__code")
-        labels = {s.pk: f"{s.direction.code} · {s.name}" for s in services}
+        # The direction code only helps someone who follows several directions.
+        several = len(directions) > 1
+        labels = {s.pk: f"{s.direction.code} · {s.name}" if several else s.name for s in services}
         labels[None] = "Sans service"
         by_service = sorted(_rows(sums["service_id"], labels), key=lambda r: (-r.agents, r.label))
 

@@ -214,3 +214,17 @@ def test_filter_panel_opens_only_when_a_filter_is_set(client, staff, users):
     assert '<details class="filter-panel">' in get(client, users[Role.COORDINATOR], q="dupre").content.decode()
     html = get(client, users[Role.COORDINATOR], category="B").content.decode()
     assert '<details class="filter-panel" open>' in html
+
+
+def test_departures_are_told_apart(client, staff, users):
+    leaving = AgentFactory(direction=staff["elodie"].direction, first_name="Zoé", exit_date=D(2999, 1, 1))
+    client.force_login(users[Role.COORDINATOR])
+    html = client.get(URL, {"presence": "tous"}).content.decode()
+    assert "Sortie le 01/05/2023" in html and "Départ prévu le 01/01/2999" in html
+    html = client.get(reverse("agents:agent_detail", args=[staff["omar"].public_id])).content.decode()
+    assert "A quitté ses fonctions le 1 mai 2023" in html
+    html = client.get(reverse("agents:agent_detail", args=[leaving.public_id])).content.decode()
+    assert "En poste" in html
+    newcomer = AgentFactory(direction=staff["elodie"].direction, entry_date=D(2999, 1, 1))
+    html = client.get(reverse("agents:agent_detail", args=[newcomer.public_id])).content.decode()
+    assert "Arrivée prévue le 1 janvier 2999" in html

@@ -88,7 +88,7 @@ def test_hr_overview_counts_only_their_directions(city, users):
     overview = activation_overview(user=users[Role.HR], tool=mailbox(), with_services=True)
     assert as_tuple(overview.total) == (4, 3, 1)
     assert [r.label for r in overview.by_direction] == ["DPE — Propreté et eau"]
-    assert {r.label: as_tuple(r) for r in overview.by_service} == {"DPE · Collecte": (4, 3, 1)}
+    assert {r.label: as_tuple(r) for r in overview.by_service} == {"Collecte": (4, 3, 1)}
     assert {r.label for r in overview.by_site_kind} == {"Dépôt de propreté"}
 
 
@@ -119,7 +119,7 @@ def test_hr_home_shows_only_their_directions(client, city, users, django_assert_
     html = response.content.decode()
     assert "Vos directions" in html
     assert "33\u202f%" in html  # 1 activated of 3 mailboxes in DPE
-    assert "DPE · Collecte" in html
+    assert "Collecte" in html
     assert "DFPE" not in html and "Crèche" not in html and "Familles" not in html
     assert "!!MISSING" not in html
 
@@ -168,3 +168,11 @@ def test_rate_formatting(share, text, step):
 def test_activation_by_without_group_is_one_total_row(city, users):
     rows = activation_by(user=users[Role.COORDINATOR], tool=mailbox())
     assert [(r.label, as_tuple(r)) for r in rows] == [("Ensemble", (6, 5, 3))]
+
+
+def test_services_carry_their_direction_for_someone_following_several(city, users, dfpe):
+    users[Role.HR].directions.add(dfpe)
+    users[Role.HR]._relais_scope = None
+    overview = activation_overview(user=users[Role.HR], tool=mailbox(), with_services=True)
+    assert {r.label for r in overview.by_service} == {"DPE · Collecte", "DFPE · Crèches Est"}
+    assert as_tuple(overview.total) == (6, 5, 3)
