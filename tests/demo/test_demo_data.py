@@ -103,7 +103,9 @@ def test_another_seed_gives_other_agents():
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, monkeypatch):
+    """The base organisation alone: areas' builders (field work…) add their own history on top."""
+    monkeypatch.setattr("relais.demo.services.discover_builders", lambda: [])
     load(agents=2500)
 
 
