@@ -12,6 +12,7 @@ def test_login_page_is_french_and_labelled(client, db):
     assert '<label for="id_username">Identifiant</label>' in html
     assert '<label for="id_password">Mot de passe</label>' in html
     assert 'autocomplete="current-password"' in html
+    assert "!!MISSING" not in html
 
 
 def test_bad_password_is_explained(client, users):
