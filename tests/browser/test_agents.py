@@ -80,3 +80,16 @@ def test_hr_correspondent_sees_only_their_direction(city, open_page):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
     assert_accessible(page, "page 404")
+
+
+def test_administrator_sees_the_journal_on_an_accessible_agent_page(city, open_page):
+    from relais.agents.services import agent_update
+
+    agent_update(acting_user=city["users"]["admin"], agent=city["elodie"], job_title="Éboueuse")
+    page = open_page(PHONE)
+    log_in(page, city["url"], "admin")
+    page.goto(f"{city['url']}/agents/{city['elodie'].public_id}/")
+    expect(page.get_by_role("heading", name="Journal des modifications")).to_be_visible()
+    expect(page.get_by_role("table", name="Journal des actions sur la fiche de cet agent")).to_contain_text("Éboueuse")
+    assert_accessible(page, "fiche agent avec journal")
+    assert_no_problems(page)
