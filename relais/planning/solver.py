@@ -265,6 +265,17 @@ def solve(instance: Instance, *, time_limit: float = 10.0, seed: int = 1, warm_s
     for day in days:
         mds = [md for md in instance.mediator_days if md.day == day]
         pool = _day_pool(ranked, day, mds, used, svc) + [s for s in instance.sites if s.key in fixed_keys]
+        # The warm start's visits of the day join the pool, so the day's search starts from them.
+        day_start = None
+        if warm_start is not None:
+            day_routes = [r for r in warm_start.routes if r.day == day]
+            in_pool = {s.key for s in pool}
+            wanted = {st.site for r in day_routes for st in r.stops if not st.fixed and st.site not in used}
+            pool += [instance.sites[instance.site_index[k]] for k in wanted - in_pool]
+            day_start = Plan(
+                [Route(r.mediator, r.day, [st for st in r.stops if st.fixed or st.site in wanted]) for r in day_routes],
+                warm_start.method,
+            )
         pool_keys.update(s.key for s in pool)
         sub = Instance(
             pool,
@@ -274,7 +285,7 @@ def solve(instance: Instance, *, time_limit: float = 10.0, seed: int = 1, warm_s
             session_capacity=instance.session_capacity,
             travel=instance.travel,
         )
-        sub_plan = _solve_model(sub, time_limit=day_budget, seed=seed)
+        sub_plan = _solve_model(sub, time_limit=day_budget, seed=seed, warm_start=day_start)
         routes.extend(sub_plan.routes)
         used.update(s.site for r in sub_plan.routes for s in r.stops)
     staged = Plan(routes, "pyvrp", time.perf_counter() - began)
