@@ -214,3 +214,14 @@ RELAIS_IMAP_DONE_FOLDER = env.str("RELAIS_IMAP_DONE_FOLDER", default="")
 
 # Who to write to about an accessibility problem (shown on the public accessibility statement, RGAA).
 RELAIS_ACCESSIBILITY_CONTACT = env.str("RELAIS_ACCESSIBILITY_CONTACT", default="")
+
+# Directory sync (`manage.py sync_directory`): an LDAP / Active Directory read with a paged search.
+# RELAIS_LDAP_ATTRIBUTES overrides the attribute mapping, e.g. "employee_id=employeeNumber,login=uid".
+RELAIS_LDAP_URL = env.str("RELAIS_LDAP_URL", default="")
+RELAIS_LDAP_BIND_DN = env.str("RELAIS_LDAP_BIND_DN", default="")
+RELAIS_LDAP_PASSWORD = env.str("RELAIS_LDAP_PASSWORD", default="")
+RELAIS_LDAP_BASE_DN = env.str("RELAIS_LDAP_BASE_DN", default="")
+RELAIS_LDAP_FILTER = env.str("RELAIS_LDAP_FILTER", default="(&(objectClass=user)(objectCategory=person))")
+RELAIS_LDAP_PAGE_SIZE = env.int("RELAIS_LDAP_PAGE_SIZE", default=500)
+RELAIS_LDAP_TIMEOUT = env.int("RELAIS_LDAP_TIMEOUT", default=30)
+RELAIS_LDAP_ATTRIBUTES = env.dict("RELAIS_LDAP_ATTRIBUTES", default={})

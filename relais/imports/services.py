@@ -333,6 +333,55 @@ def import_file(
         return run
 
 
+def import_directory(
+    *,
+    acting_user,
+    frame: pl.DataFrame,
+    description: str,
+    labels: dict[str, str] | None = None,
+    as_of: datetime.date | None = None,
+    tool: str = "messagerie",
+    dry_run: bool = False,
+) -> ImportRun:
+    """Record a directory read (see `relais.imports.directory`) as observations of source "ad", like a report."""
+    from relais.adoption.enums import Source
+
+    started = time.perf_counter()
+    run = ImportRun(
+        created_by=acting_user if acting_user and acting_user.is_authenticated else None,
+        kind=ImportKind.ADOPTION,
+        source=Source.ACTIVE_DIRECTORY,
+        as_of=as_of or timezone.localdate(),
+        file_name=description[:255],
+        checksum=_checksum(frame.sort(frame.columns).write_csv().encode()),
+        options={
+            "tool": tool,
+            "source": Source.ACTIVE_DIRECTORY,
+            "format": "Annuaire LDAP",
+            "directory": True,
+            "columns": {c: c for c in frame.columns},
+        },  # fmt: skip
+        rows_total=frame.height,
+    )
+    try:
+        if dry_run:
+            result = _plan(run, frame, lambda phase, done: None)
+            _record_plan(run, result, [])
+            run.status, run.analysed_at = ImportStatus.ANALYSED, timezone.now()
+            run.duration = time.perf_counter() - started
+            run.save()
+            return run
+        run.duration = time.perf_counter() - started
+        run.applied_valid_rows_only = True  # a directory is not corrected by hand: its valid entries count
+        return _apply(run=run, acting_user=acting_user, frame=frame, read_errors=[])
+    except (ImportFileError, agents.ImportBlocked) as exc:
+        run.pk = None
+        run.status, run.error = ImportStatus.FAILED, str(exc)
+        run.duration = time.perf_counter() - started
+        run.save()
+        return run
+
+
 def rejected_rows(run: ImportRun) -> list[list]:
     """Rejected lines for the download, sorted by line: [line, column, value, reason]."""
     return sorted(run.rejected, key=lambda r: (r[0], r[1]))
