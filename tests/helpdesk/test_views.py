@@ -206,3 +206,13 @@ def test_poster_has_a_qr_code_for_the_site(operator_client):
     site = SiteFactory(name="Crèche Oberkampf")
     html = ok(operator_client.get(reverse("helpdesk:poster"), {"site": str(site.public_id)}))
     assert "<svg" in html and f"?site={site.public_id}" in html and "Crèche Oberkampf" in html
+
+
+def test_queue_search_by_agent_or_caller_name(operator_client, dpe):
+    TicketFactory(subject="Pour Sandrine", requester=AgentFactory(direction=dpe, last_name="Durand", first_name="Sandrine"))
+    TicketFactory(subject="Pour Diallo", requester=None, caller_name="Mamadou Diallo")
+    TicketFactory(subject="Pour Paul", requester=AgentFactory(direction=dpe, last_name="Martin", first_name="Paul"))
+    html = ok(operator_client.get(reverse("helpdesk:ticket_list"), {"q": "dur san"}))
+    assert "Pour Sandrine" in html and "Pour Paul" not in html and "Pour Diallo" not in html
+    html = ok(operator_client.get(reverse("helpdesk:ticket_list"), {"q": "diallo"}))
+    assert "Pour Diallo" in html and "Pour Sandrine" not in html
