@@ -8,7 +8,7 @@ every change is journaled with its before/after values (the history of edits).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from relais.accounts.enums import Role
 from relais.accounts.scopes import direction_scope
@@ -60,8 +60,8 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=True)
 
     def of_mediator(self, user):
-        through = Visit.mediators.through.objects.filter(visit=OuterRef("pk"), user=user)
-        return self.filter(Exists(through))
+        # One through row per (visit, mediator): a plain join cannot duplicate visits.
+        return self.filter(mediators=user)
 
     def visible_to(self, user):
         """Visits `user` may see: the team's for coordinators, their own for mediators, their directions' sites for HR.
@@ -202,7 +202,7 @@ class ParticipationQuerySet(models.QuerySet):
         if _sees_team(user):
             return self.alive()
         if user.role == Role.MEDIATOR:
-            return self.alive().filter(activity__visit__in=Visit.objects.of_mediator(user).values("pk"))
+            return self.alive().filter(activity__visit__mediators=user)
         if user.role == Role.HR:
             scope = direction_scope(user)
             in_scope = (Q(agent__isnull=False) & scope.q("agent__direction")) | (

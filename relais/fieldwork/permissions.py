@@ -20,11 +20,14 @@ def _is_mediator(user) -> bool:
 def is_mediator_of(user, visit) -> bool:
     if not _active(user):
         return False
-    # Prefetched mediators (lists) avoid one query per visit.
+    # Prefetched mediators (lists) avoid one query per visit; otherwise the ids are read once per visit object.
     cache = getattr(visit, "_prefetched_objects_cache", {})
     if "mediators" in cache:
         return any(m.pk == user.pk for m in cache["mediators"])
-    return visit.mediators.filter(pk=user.pk).exists()
+    ids = getattr(visit, "_relais_mediator_ids", None)
+    if ids is None:
+        ids = visit._relais_mediator_ids = frozenset(visit.mediators.values_list("pk", flat=True))
+    return user.pk in ids
 
 
 def can_record_fieldwork(user) -> bool:

@@ -13,7 +13,7 @@ from relais.fieldwork.models import Activity, Participation, Visit
 
 # Bounds keeping a search fast whatever the referential's size: candidates fetched per strategy.
 SITE_CANDIDATES = 3000
-PREFIX_CANDIDATES = 400
+PREFIX_CANDIDATES = 250
 WORD_CANDIDATES = 200
 MIN_SCORE = 72.0
 
@@ -42,13 +42,16 @@ def _ratio(a: str, b: str) -> float:
 def _token_score(query_token: str, words: list[str]) -> float:
     """How well one typed word matches the best word of a name: full match, else prefix being typed."""
     best = 0.0
+    n = len(query_token)
     for word in words:
-        if word == query_token:
-            return 100.0
-        full = _ratio(query_token, word)
-        # Still typing: "dupon" against "dupont"; a prefix match ranks just below an exact word.
-        prefix = _ratio(query_token, word[: len(query_token)]) - 4 if len(word) > len(query_token) else 0.0
-        best = max(best, full, prefix)
+        if word.startswith(query_token):
+            if len(word) == n:
+                return 100.0
+            best = max(best, 96.0)  # still typing: "dupon" for "dupont" ranks just below an exact word
+            continue
+        best = max(best, _ratio(query_token, word))
+        if len(word) > n:
+            best = max(best, _ratio(query_token, word[:n]) - 4)
     return best
 
 
@@ -62,60 +65,63 @@ def score_name(query_tokens: list[str], search_text: str) -> float:
 def agent_search(*, user, query: str, site=None, limit: int = 8, exclude_ids=()) -> list[AgentHit]:
     """Agents matching a few letters of a name or matricule, accent- and typo-tolerant, the site's agents first.
 
-    Candidates come from the indexed `search_text` (prefix ranges per typed word, a bounded word search) and
-    the site's own agents; rapidfuzz ranks that bounded set, so cost does not grow with the referential.
+    Candidates come from the site's own agents and from index range scans on the folded `search_text` (one per
+    typed word: the name starts with it); rapidfuzz ranks that bounded set, so the cost does not grow with the
+    referential. Only when that finds too little does a bounded scan look for the word further in the name
+    (a first name, a birth name after a usage name) or widen a typo.
     """
     tokens = [t for t in fold(query).split() if t][:4]
     if not tokens or sum(len(t) for t in tokens) < 2:
         return []
-    base = Agent.objects.visible_to(user)
-    columns = ("pk", "search_text", "site_id", "exit_date")
-    candidates: dict[int, tuple] = {}
+    base = Agent.objects.visible_to(user).order_by()
+    # (pk, search_text) only: SQLite answers from the search_text index alone (a covering index), no table reads.
+    candidates: dict[int, str] = {}
+    on_site: set[int] = set()
 
     def collect(qs, cap: int) -> None:
-        for row in qs.values_list(*columns)[:cap]:
-            candidates[row[0]] = row
+        for pk, text in qs.values_list("pk", "search_text")[:cap]:
+            candidates[pk] = text
+
+    def ranked() -> list[tuple]:
+        scored = []
+        for pk, text in candidates.items():
+            score = score_name(tokens, text)
+            if score >= MIN_SCORE:
+                scored.append((pk not in on_site, -score, text, pk))
+        scored.sort()
+        return scored
 
     if site is not None:
-        collect(base.filter(site=site).order_by(), SITE_CANDIDATES)
-    name_tokens = [t for t in tokens if not t.isdigit()]
+        for pk, text in base.filter(site=site).values_list("pk", "search_text")[:SITE_CANDIDATES]:
+            candidates[pk] = text
+            on_site.add(pk)
+    words = [t for t in tokens if not t.isdigit() and len(t) >= 2]
     for token in tokens:
         if token.isdigit():
             collect(base.filter(_starts_with("matricule", token)).order_by("matricule"), 20)
-            continue
-        if len(token) < 2:
-            continue
+    for token in words:
         # Four letters when typed (fewer false candidates), three otherwise; a typo after them is forgiven.
         stem = token[:4] if len(token) >= 5 else token[:3]
-        collect(base.filter(_starts_with("search_text", stem)).order_by(), PREFIX_CANDIDATES)
-        if len(token) >= 3:
-            collect(base.filter(search_text__contains=f" {stem}").order_by(), WORD_CANDIDATES)
-    if name_tokens and len(candidates) < limit and any(len(t) >= 5 for t in name_tokens):
-        # A typo in the fourth letter ("duopnt"): widen to three letters.
-        for token in name_tokens:
-            if len(token) >= 5:
-                collect(base.filter(_starts_with("search_text", token[:3])).order_by(), PREFIX_CANDIDATES)
-
-    today = datetime.date.today()
-    site_id = getattr(site, "pk", None)
-    scored = []
-    for pk, search_text, agent_site_id, exit_date in candidates.values():
-        if exit_date is not None and exit_date <= today:
-            continue
-        score = score_name(tokens, search_text)
-        if score < MIN_SCORE:
-            continue
-        on_site = site_id is not None and agent_site_id == site_id
-        scored.append((not on_site, -score, search_text, pk, score, on_site))
-    scored.sort()
-    top = scored[:limit]
-    agents = Agent.objects.select_related("direction", "site").in_bulk([row[3] for row in top])
+        collect(base.filter(_starts_with("search_text", stem)).order_by("search_text"), PREFIX_CANDIDATES)
+    scored = ranked()
+    # Enough, or every typed word already matched someone (first and last name typed): no scan needed.
+    if words and len(scored) < limit and not (len(words) > 1 and scored and -scored[0][1] >= 90):
+        for token in words:
+            if len(token) >= 3:
+                collect(base.filter(search_text__contains=f" {token[:4]}"), WORD_CANDIDATES)
+            if len(token) >= 5:  # a typo in the fourth letter ("duopnt"): three letters
+                collect(base.filter(_starts_with("search_text", token[:3])).order_by("search_text"), PREFIX_CANDIDATES)
+        scored = ranked()
+    # Agents who left are dropped here, on the few best rows only.
+    best = scored[: limit * 2]
+    agents = Agent.objects.select_related("direction", "site").in_post().in_bulk([row[3] for row in best])
     excluded = set(exclude_ids)
-    return [
-        AgentHit(agent=agents[pk], score=score, on_site=on_site, already=pk in excluded)
-        for _, _, _, pk, score, on_site in top
+    hits = [
+        AgentHit(agent=agents[pk], score=-neg_score, on_site=pk in on_site, already=pk in excluded)
+        for _, neg_score, _, pk in best
         if pk in agents
     ]
+    return hits[:limit]
 
 
 def site_search(*, query: str, limit: int = 8):

@@ -585,11 +585,7 @@ def outcome_record(
             _activation_apply(participation=current, acting_user=acting_user)
         return current
 
-    written = _once(
-        idempotency_key, operation="outcome_record", acting_user=acting_user, model=Participation, write=write
-    )
-    participation.refresh_from_db()
-    return written
+    return _once(idempotency_key, operation="outcome_record", acting_user=acting_user, model=Participation, write=write)
 
 
 @transaction.atomic

@@ -375,9 +375,12 @@ def outcome_record(request, public_id):
     except ValidationError as exc:
         return _failed(request, exc, back)
     if request.htmx:
-        participation = selectors.participants_of(activity)
-        participation = next(p for p in participation if p.public_id == public_id)
-        context = _activity_context(request, activity) | {"p": participation}
+        fresh = (
+            Participation.objects.select_related("agent", "direction")
+            .prefetch_related("apps_installed")
+            .get(pk=participation.pk)
+        )
+        context = {"p": fresh, "can_record": True, "tools": _app_tools(), **_choices_context()}
         return render(request, "fieldwork/_participant.html", context)
     return redirect(back)
 
