@@ -209,7 +209,9 @@ def test_poster_has_a_qr_code_for_the_site(operator_client):
 
 
 def test_queue_search_by_agent_or_caller_name(operator_client, dpe):
-    TicketFactory(subject="Pour Sandrine", requester=AgentFactory(direction=dpe, last_name="Durand", first_name="Sandrine"))
+    TicketFactory(
+        subject="Pour Sandrine", requester=AgentFactory(direction=dpe, last_name="Durand", first_name="Sandrine")
+    )
     TicketFactory(subject="Pour Diallo", requester=None, caller_name="Mamadou Diallo")
     TicketFactory(subject="Pour Paul", requester=AgentFactory(direction=dpe, last_name="Martin", first_name="Paul"))
     html = ok(operator_client.get(reverse("helpdesk:ticket_list"), {"q": "dur san"}))
