@@ -203,4 +203,5 @@ def poster(request):
     site = _site_from(request.GET.get("site"))
     path = reverse("helpdesk:public_form") + (f"?site={site.public_id}" if site else "")
     url = notifications.absolute(path)
-    return render(request, "helpdesk/poster.html", {"site": site, "url": url, "qr": qr_svg(url)})
+    sites = Site.objects.visible_to(request.user).filter(is_active=True).only("public_id", "name")
+    return render(request, "helpdesk/poster.html", {"site": site, "sites": sites, "url": url, "qr": qr_svg(url)})

@@ -218,3 +218,13 @@ def test_queue_search_by_agent_or_caller_name(operator_client, dpe):
     assert "Pour Sandrine" in html and "Pour Paul" not in html and "Pour Diallo" not in html
     html = ok(operator_client.get(reverse("helpdesk:ticket_list"), {"q": "diallo"}))
     assert "Pour Diallo" in html and "Pour Sandrine" not in html
+
+
+def test_ticket_page_query_count(operator_client, operator, dpe, django_assert_max_num_queries):
+    agent = AgentFactory(direction=dpe, work_email="a@paris.example")
+    ticket = services.ticket_create(acting_user=operator, channel=Channel.PHONE, subject="x", requester=agent)
+    for i in range(10):
+        services.ticket_add_note(acting_user=operator, ticket=ticket, body=f"note {i}")
+        services.ticket_reply(acting_user=operator, ticket=ticket, body=f"réponse {i}")
+    with django_assert_max_num_queries(20):
+        ok(operator_client.get(reverse("helpdesk:ticket_detail", args=[ticket.public_id])))

@@ -189,3 +189,11 @@ def test_pages_for_hr_and_coordinator(client, hr, coordinator, dpe, dfpe):
     client.post(reverse("interventions:request_assess", args=[req.public_id]), {"rating": "5", "text": "Merci"})
     req.refresh_from_db()
     assert req.status == RequestStatus.ASSESSED and req.rating == 5
+
+
+def test_list_query_count(client, hr, coordinator, dpe, django_assert_max_num_queries):
+    for i in range(15):
+        submit(hr, dpe, title=f"Demande {i}")
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(8):
+        ok(client.get(reverse("interventions:request_list")))
