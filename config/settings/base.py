@@ -211,6 +211,8 @@ RELAIS_IMAP_USER = env.str("RELAIS_IMAP_USER", default="")
 RELAIS_IMAP_PASSWORD = env.str("RELAIS_IMAP_PASSWORD", default="")
 RELAIS_IMAP_FOLDER = env.str("RELAIS_IMAP_FOLDER", default="INBOX")
 RELAIS_IMAP_DONE_FOLDER = env.str("RELAIS_IMAP_DONE_FOLDER", default="")
+RELAIS_HOLIDAYS_SUBDIV = env.str("RELAIS_HOLIDAYS_SUBDIV", default="") or None  # e.g. "57": Alsace-Moselle
+RELAIS_PUBLIC_FORM_RATE = env.int("RELAIS_PUBLIC_FORM_RATE", default=5)  # public help form: posts per IP and hour
 
 # Who to write to about an accessibility problem (shown on the public accessibility statement, RGAA).
 RELAIS_ACCESSIBILITY_CONTACT = env.str("RELAIS_ACCESSIBILITY_CONTACT", default="")

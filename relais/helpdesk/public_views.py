@@ -28,7 +28,6 @@ from relais.organisation.models import Site
 
 logger = logging.getLogger(__name__)
 THANKS_SALT = "relais.helpdesk.public"
-RATE_LIMIT = getattr(settings, "RELAIS_PUBLIC_FORM_RATE", 5)  # submissions per IP and hour
 RATE_WINDOW = 60 * 60
 MAX_BODY_BYTES = 20_000
 
@@ -86,7 +85,7 @@ def _rate_limited(request) -> bool:
     except ValueError:
         cache.set(key, 1, RATE_WINDOW)
         count = 1
-    return count > RATE_LIMIT
+    return count > settings.RELAIS_PUBLIC_FORM_RATE
 
 
 def _site_from(value) -> Site | None:

@@ -45,7 +45,7 @@ def load_config() -> SlaConfig:
         periods,
         tz=settings.TIME_ZONE,
         extra_closed=ClosedDay.objects.values_list("day", flat=True),
-        holidays_subdiv=getattr(settings, "RELAIS_HOLIDAYS_SUBDIV", None),
+        holidays_subdiv=settings.RELAIS_HOLIDAYS_SUBDIV,
     )
     targets = dict(DEFAULT_TARGETS)
     for priority, first, resolution in SlaTarget.objects.values_list(
