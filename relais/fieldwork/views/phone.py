@@ -94,7 +94,6 @@ def my_day(request):
             "today": today,
             "visits": selectors.my_day(user=request.user, day=today),
             "followups_count": selectors.open_followups(user=request.user).count(),
-            "new_key": uuid.uuid4(),
         },
     )
 
@@ -144,10 +143,8 @@ def visit_detail(request, public_id):
             "activities": selectors.activities_of(visit),
             "can_edit": permissions.can_edit_visit(request.user, visit),
             "can_delete": permissions.can_delete_visit(request.user, visit),
-            "activity_form": ActivityForm(initial={"idempotency_key": uuid.uuid4()}),
             "notes_form": VisitNotesForm(initial={"notes": visit.notes}),
             "topics": Topic.objects.filter(is_active=True),
-            "new_key": uuid.uuid4(),
             **_choices_context(),
         },
     )
@@ -217,7 +214,6 @@ def visit_summary(request, public_id):
             "visit": visit,
             "summary": selectors.visit_summary(visit),
             "can_edit": permissions.can_edit_visit(request.user, visit),
-            "new_key": uuid.uuid4(),
         },
     )
 
