@@ -227,3 +227,6 @@ RELAIS_LDAP_FILTER = env.str("RELAIS_LDAP_FILTER", default="(&(objectClass=user)
 RELAIS_LDAP_PAGE_SIZE = env.int("RELAIS_LDAP_PAGE_SIZE", default=500)
 RELAIS_LDAP_TIMEOUT = env.int("RELAIS_LDAP_TIMEOUT", default=30)
 RELAIS_LDAP_ATTRIBUTES = env.dict("RELAIS_LDAP_ATTRIBUTES", default={})
+
+# The home overview is memoised this long (seconds; 0 = never) and until the next journal entry.
+RELAIS_OVERVIEW_CACHE_SECONDS = env.int("RELAIS_OVERVIEW_CACHE_SECONDS", default=300)

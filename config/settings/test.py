@@ -24,3 +24,5 @@ RELAIS_JOURNAL_DB_GUARD = False
 # Static files come from the app directories in tests (no collectstatic): WhiteNoise must not look for
 # STATIC_ROOT at start-up, where its "No directory" warning would fail every test that hits a view.
 WHITENOISE_AUTOREFRESH = True
+# Figures are recomputed on every request in tests (tests/insights turns the memo on where it tests it).
+RELAIS_OVERVIEW_CACHE_SECONDS = 0

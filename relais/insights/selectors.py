@@ -10,12 +10,17 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, FilteredRelation, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, FilteredRelation, Max, Q
+from django.utils import timezone
 
+from relais.accounts.scopes import direction_scope
 from relais.adoption.models import MAILBOX, Tool
 from relais.adoption.selectors import ActivationRow
 from relais.agents.enums import Category
 from relais.agents.models import Agent
+from relais.journal.models import Entry
 from relais.organisation.enums import SiteKind
 from relais.organisation.models import Direction, Service
 
@@ -31,6 +36,7 @@ class Overview:
     by_category: list[ActivationRow]
     by_site_kind: list[ActivationRow]
     by_service: list[ActivationRow]
+    computed_at: datetime.datetime
 
 
 def mailbox_tool() -> Tool | None:
@@ -52,7 +58,7 @@ def activation_overview(*, user, tool: Tool, day: datetime.date | None = None, w
     into by `day`; activated = first sign-in by `day` and not disabled by then. Rows are ordered by
     direction code, category, and by decreasing headcount for sites and services.
     """
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     # One account per agent and tool (unique constraint): the filtered LEFT JOIN keeps one row per
     # agent, so plain counts are exact and no COUNT(DISTINCT) is needed.
     account = "tool_account"
@@ -114,4 +120,29 @@ def activation_overview(*, user, tool: Tool, day: datetime.date | None = None, w
         by_category=by_category,
         by_site_kind=by_site_kind,
         by_service=by_service,
+        computed_at=timezone.now(),
     )
+
+
+def home_overview(*, user, tool: Tool, with_services: bool = False) -> Overview:
+    """Today's `activation_overview`, memoised until the data changes or RELAIS_OVERVIEW_CACHE_SECONDS pass.
+
+    At 50,000 agents the overview is one ~70 ms scan on SQLite, for figures that move when an import
+    or a mediator records something. Every change to agents and accounts writes a journal entry in
+    its own transaction (the journal rule), so the key holds the last entry's id: a new entry means
+    new figures at once. Referential edits (a site's kind) are not journaled: the time limit covers
+    them. The key also holds the user's scope, so no one ever gets figures computed for another scope.
+    """
+    seconds = settings.RELAIS_OVERVIEW_CACHE_SECONDS
+    if seconds <= 0:
+        return activation_overview(user=user, tool=tool, with_services=with_services)
+    scope = direction_scope(user)
+    scope_key = "all" if scope.everything else "-".join(str(pk) for pk in sorted(scope.direction_ids))
+    last_entry = Entry.objects.aggregate(last=Max("pk"))["last"] or 0
+    day = timezone.localdate()
+    key = f"insights:overview:{tool.pk}:{day.isoformat()}:{int(with_services)}:{scope_key}:{last_entry}"
+    overview = cache.get(key)
+    if overview is None:
+        overview = activation_overview(user=user, tool=tool, day=day, with_services=with_services)
+        cache.set(key, overview, seconds)
+    return overview

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from relais.accounts.enums import Role
 from relais.accounts.permissions import can_list_agents, can_view_city_overview
 from relais.accounts.scopes import direction_scope
-from relais.insights.selectors import activation_overview, mailbox_tool
+from relais.insights.selectors import home_overview, mailbox_tool
 
 
 def home(request):
@@ -15,7 +15,7 @@ def home(request):
         tool = mailbox_tool()
         overview = None
         if tool is not None and (not is_hr or direction_scope(user).direction_ids):
-            overview = activation_overview(user=user, tool=tool, with_services=is_hr)
+            overview = home_overview(user=user, tool=tool, with_services=is_hr)
         context |= {"overview": overview, "is_hr": is_hr, "tool": tool}
         return render(request, "insights/home_overview.html", context)
     if user.role == Role.MEDIATOR:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from relais.accounts.enums import Role
 from relais.adoption.selectors import activation_by
 from relais.agents.enums import Category
-from relais.insights.selectors import activation_overview
+from relais.insights.selectors import activation_overview, home_overview
 from relais.insights.templatetags.insights import bar_step, percent
 from relais.organisation.enums import SiteKind
 from tests.factories import AgentFactory, ServiceFactory, SiteFactory, ToolAccountFactory, UserFactory, mailbox
@@ -176,3 +176,33 @@ def test_services_carry_their_direction_for_someone_following_several(city, user
     overview = activation_overview(user=users[Role.HR], tool=mailbox(), with_services=True)
     assert {r.label for r in overview.by_service} == {"DPE · Collecte", "DFPE · Crèches Est"}
     assert as_tuple(overview.total) == (6, 5, 3)
+
+
+def test_home_figures_are_memoised_until_the_journal_moves(city, users, settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from relais.adoption.enums import Source
+    from relais.adoption.services import observation_record
+    from relais.agents.models import Agent
+
+    settings.RELAIS_OVERVIEW_CACHE_SECONDS = 300
+    cache.clear()
+    coordinator, hr, tool = users[Role.COORDINATOR], users[Role.HR], mailbox()
+    first = home_overview(user=coordinator, tool=tool)
+    with django_assert_num_queries(1):  # the journal's last id only
+        assert home_overview(user=coordinator, tool=tool) is not None
+    # Another scope never reads the city's figures.
+    assert as_tuple(home_overview(user=hr, tool=tool, with_services=True).total) == (4, 3, 1)
+    # A journaled change (a mailbox activated on site) shows at once.
+    charlie = Agent.objects.get(last_name="Charlie")
+    observation_record(
+        acting_user=users[Role.MEDIATOR],
+        agent=charlie,
+        tool=tool,
+        source=Source.MEDIATION,
+        as_of=TODAY,
+        first_sign_in_on=TODAY,
+    )
+    assert as_tuple(first.total) == (6, 5, 3)
+    assert as_tuple(home_overview(user=coordinator, tool=tool).total) == (6, 5, 4)
+    cache.clear()
