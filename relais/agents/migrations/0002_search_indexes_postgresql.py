@@ -1,9 +1,7 @@
-"""PostgreSQL only: indexes that keep agent search fast at 2,000,000 agents.
+"""PostgreSQL only: a trigram GIN index keeping agent search fast at 2,000,000 agents.
 
-- a trigram GIN index, so that `search_text LIKE '% dupon%'` (a word inside the name) is an index scan;
-- a `varchar_pattern_ops` B-tree, so that `LIKE 'dupon%'` uses an index whatever the database collation.
-SQLite needs neither: its LIKE prefix optimisation works on the ordinary index (case-insensitive LIKE
-on already folded text).
+`search_text LIKE '% dupon%'` (a word inside the name) becomes an index scan; prefix search already
+uses the `varchar_pattern_ops` index Django adds to indexed text columns on PostgreSQL.
 """
 
 from django.db import migrations
@@ -11,9 +9,8 @@ from django.db import migrations
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS agents_agent_search_trgm ON agents_agent USING gin (search_text gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS agents_agent_search_prefix ON agents_agent (search_text varchar_pattern_ops)",
 ]
-BACKWARD = ["DROP INDEX IF EXISTS agents_agent_search_prefix", "DROP INDEX IF EXISTS agents_agent_search_trgm"]
+BACKWARD = ["DROP INDEX IF EXISTS agents_agent_search_trgm"]
 
 
 def forwards(apps, schema_editor):
