@@ -22,10 +22,12 @@ from a few hundred agents (tests) to two million (PostgreSQL): no per-call work 
 whole organisation inside a loop (e.g. ``rng.choices(sites, weights=…)`` recomputes the cumulative
 weights on every call: compute ``cum_weights`` once).
 
-Builders keep the base's headline figures true: 60 % of agents hold a mailbox and 37 % (±0.5 pt) of
-the mailboxes of agents in post are activated on ``ctx.as_of``. An area that attributes activations to
-its own events (a mediator activating a mailbox during a visit) moves existing activations earlier —
-it picks accounts the base activated after the event — rather than adding new ones beyond that margin.
+The headline figures stay true whatever the builders add: 60 % of agents hold a mailbox and 37 % of
+the mailboxes of agents in post are activated on ``ctx.as_of`` — the reference case's city-wide rate,
+mediators' effect included. A builder may activate mailboxes (a mediator activating one during a
+visit: add an observation with its own source, then `accounts_refresh`); after all builders,
+`relais.demo.services.calibrate_activation` withdraws as many activations of the year from accounts no
+area touched (accounts with an observation from a source other than ad/m365/demo are never changed).
 
 Example (``relais/fieldwork/demo.py``)::
 

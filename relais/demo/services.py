@@ -123,6 +123,78 @@ def _mediators(seed: int) -> list[str]:
     return [u.username for u in users]
 
 
+BASE_SOURCES = ("ad", "m365", "demo")
+
+
+def _mailboxes_in_post(as_of: datetime.date):
+    return ToolAccount.objects.filter(tool__code="messagerie", agent__in=Agent.objects.in_post(as_of))
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f} %".replace(".", ",")
+
+
+def headline(as_of: datetime.date) -> str:
+    """The figures the demo promises (DOMAIN.md §1), as finally loaded, areas' history included."""
+    agents = Agent.objects.count()
+    mailboxes = ToolAccount.objects.filter(tool__code="messagerie").count()
+    in_post = _mailboxes_in_post(as_of)
+    total, activated = in_post.count(), in_post.activated_on_day(as_of).count()
+    return (
+        f"Messageries : {mailboxes} pour {agents} agents ({_percent(mailboxes / agents if agents else 0)}) ; "
+        f"activées au {as_of:%d/%m/%Y} : {_percent(activated / total if total else 0)} de celles des agents "
+        "en poste"
+    )
+
+
+def calibrate_activation(*, seed: int, as_of: datetime.date) -> int:
+    """Bring the activation rate of mailboxes in post back to 37 % after the areas' history; returns how many changed.
+
+    The reference case's 37 % is the city-wide figure *including* the agents the mediators helped
+    (DOMAIN.md §1). When an area's builder adds activations (a mediator activating a mailbox during a
+    visit), as many activations of agents no area touched — drawn at random among those of the year —
+    are withdrawn from the base history: their sign-in observations go, a "still not activated"
+    directory observation on the as-of date takes their place. Accounts touched by an area are never
+    changed; facts stay equal to what `accounts_refresh` derives from the history.
+    """
+    in_post = _mailboxes_in_post(as_of)
+    total = in_post.count()
+    excess = in_post.activated_on_day(as_of).count() - round(total * generator.ACTIVATION_SHARE)
+    if excess <= 0:
+        return 0
+    touched = Observation.objects.exclude(source__in=BASE_SOURCES).values("account_id")
+    year_start = as_of - datetime.timedelta(days=generator.HISTORY_DAYS)
+    candidates = list(
+        in_post.activated_on_day(as_of)
+        .filter(activated_on__gt=year_start)
+        .exclude(pk__in=touched)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = sorted(generator.stream(seed, "calibration").sample(candidates, min(excess, len(candidates))))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    for start in range(0, len(chosen), 900):
+        chunk = chosen[start : start + 900]
+        Observation.objects.filter(account_id__in=chunk, source="m365").delete()
+        ToolAccount.objects.filter(pk__in=chunk).update(activated_on=None, last_activity_on=None)
+        seen = set(
+            Observation.objects.filter(account_id__in=chunk, source="ad", as_of=as_of).values_list(
+                "account_id", flat=True
+            )
+        )
+        provisioned = dict(ToolAccount.objects.filter(pk__in=chunk).values_list("pk", "provisioned_on"))
+        bulk.insert(
+            Observation,
+            generator.OBSERVATION_FIELDS,
+            [
+                (pk, "ad", as_of.isoformat(), provisioned[pk].isoformat(), None, None, False, "demo", now)
+                for pk in chunk
+                if pk not in seen
+            ],
+        )
+    return len(chosen)
+
+
 def demo_load(
     *, agents: int, seed: int, as_of: datetime.date, log: Callable[[str], None] = lambda message: None
 ) -> dict[str, Any]:
@@ -190,6 +262,17 @@ def demo_load(
         with transaction.atomic():
             build(ctx)
         done(f"Historique « {label} »")
+    with transaction.atomic():
+        withdrawn = calibrate_activation(seed=seed, as_of=as_of)
+        if withdrawn:
+            summary["activations_retirees"] = withdrawn
+            journal_demo_load(
+                action="demo.calibrate",
+                label=f"graine {seed}, au {as_of.isoformat()}",
+                payload={"activations_retirees": withdrawn, "raison": "taux d'activation ramené à 37 %"},
+            )
+            done(f"Taux d'activation ramené à 37 % : {withdrawn} activations de l'historique de base retirées")
+    log(headline(as_of))
     summary["duree_s"] = round(time.perf_counter() - started, 1)
     return summary
 

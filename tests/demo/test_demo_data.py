@@ -272,6 +272,45 @@ def test_invalid_as_of_date_is_explained():
 
 
 @pytest.mark.django_db
+def test_activations_added_by_an_area_are_balanced_to_keep_37_percent(monkeypatch):
+    """An area's builder activating mailboxes (mediators' visits) does not lift the city-wide rate."""
+    helped = []
+
+    def build(ctx):
+        from relais.adoption.services import accounts_refresh
+
+        waiting = list(
+            ToolAccount.objects.filter(tool__code="messagerie", activated_on__isnull=True, disabled_on__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:150]
+        )
+        day = ctx.as_of - datetime.timedelta(days=20)
+        Observation.objects.bulk_create(
+            Observation(account_id=pk, source="mediation", as_of=day, first_sign_in_on=day) for pk in waiting
+        )
+        accounts_refresh(waiting)
+        helped.extend(waiting)
+
+    monkeypatch.setattr("relais.demo.services.discover_builders", lambda: [("core", build)])
+    load(agents=2500)
+    in_post = ToolAccount.objects.filter(tool__code="messagerie", agent__in=Agent.objects.in_post(AS_OF))
+    assert in_post.activated_on_day(AS_OF).count() == round(in_post.count() * 0.37)
+    assert ToolAccount.objects.filter(pk__in=helped, activated_on=AS_OF - datetime.timedelta(days=20)).count() == 150
+    assert accounts_refresh(ToolAccount.objects.values_list("pk", flat=True)) == 0
+    assert Entry.objects.filter(action="demo.calibrate").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_whole_demo_keeps_its_headline_figures():
+    """With every area's builder installed (field work…), the figures of the reference case hold."""
+    load(agents=2500)
+    assert ToolAccount.objects.filter(tool__code="messagerie").count() == 1500
+    in_post = ToolAccount.objects.filter(tool__code="messagerie", agent__in=Agent.objects.in_post(AS_OF))
+    assert abs(in_post.activated_on_day(AS_OF).count() / in_post.count() - 0.37) <= 0.005
+    assert accounts_refresh(ToolAccount.objects.values_list("pk", flat=True)) == 0
+
+
+@pytest.mark.django_db
 def test_area_builders_are_called_in_installed_apps_order(monkeypatch):
     calls = []
 
