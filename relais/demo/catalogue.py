@@ -394,7 +394,7 @@ ALL_DAYS = (0, 1, 2, 3, 4, 5, 6)
 # start, crèches at nap time, schools right after the lunch service (their busiest moment).
 OPENING_HOURS = {
     K.CRECHE: [Slot(WEEK, _t("7:30"), _t("18:30"))],
-    K.ECOLE: [Slot((0, 1, 3, 4), _t("7:45"), _t("18:30")), Slot((2,), _t("7:45"), _t("18:30"))],
+    K.ECOLE: [Slot(WEEK, _t("7:45"), _t("18:30"))],  # school hours plus morning and evening care
     K.DEPOT_PROPRETE: [Slot(WEEK_SAT, _t("5:30"), _t("21:00")), Slot((6,), _t("6:00"), _t("13:30"))],
     K.ATELIER: [Slot(WEEK, _t("7:00"), _t("16:30"))],
     K.EQUIPEMENT_SPORTIF: [Slot(WEEK_SAT, _t("8:00"), _t("22:00")), Slot((6,), _t("8:00"), _t("18:00"))],

@@ -5,7 +5,7 @@ seed and as-of date give the same organisation, whatever the database and the ch
 
 Agents are generated in two passes so that two million of them fit in memory: a compact skeleton
 (direction, job, site, statut, dates…) for everyone, then the exact draws over the whole population
-(60 % of agents get a mailbox, 37 % of mailboxes are activated), then the full rows chunk by chunk.
+(60 % of agents get a mailbox, 37 % of those in post are activated), then the full rows chunk by chunk.
 """
 
 import datetime
@@ -24,7 +24,7 @@ from relais.demo import catalogue, geography, names
 from relais.organisation.enums import SiteKind
 
 MAILBOX_SHARE = 0.60  # 30,000 mailboxes for 50,000 agents (DOMAIN.md §1)
-ACTIVATION_SHARE = 0.37  # of mailboxes, activated on the as-of date
+ACTIVATION_SHARE = 0.37  # of the mailboxes of agents in post, activated on the as-of date
 SITES_PER_50K = 50_000  # site counts in the catalogue are for this many agents
 LEAVER_SHARE = 0.015  # agents who left during the year
 FUTURE_EXIT_SHARE = 0.004  # agents whose departure is already dated
@@ -34,7 +34,6 @@ HISTORY_DAYS = 360
 SNAPSHOT_EVERY = 30
 MAIL_DOMAIN = "paris.fr"
 MATRICULE_PRIME = 8_999_993  # a prime below 9,000,000: (a·i + b) mod p is a permutation of 7-digit numbers
-STATUT_INDEX = {name: i for i, name in enumerate(catalogue.STATUTS)}
 OTHER_TOOLS_FIELD_DIRECTIONS = {"DPE", "DJS", "DEVE", "DPMP", "DASCO", "DFPE"}
 
 

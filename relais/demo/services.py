@@ -13,7 +13,7 @@ from relais.accounts.enums import Role
 from relais.accounts.models import User
 from relais.adoption.models import Observation, Tool, ToolAccount
 from relais.agents.models import Agent
-from relais.demo import bulk, catalogue, generator, names
+from relais.demo import bulk, catalogue, generator, geography, names
 from relais.demo.context import DemoContext, discover_builders
 from relais.journal.models import Entry
 from relais.organisation.models import Direction, GatheringTime, OpeningHours, Service, Site
@@ -66,7 +66,7 @@ def _services(directions: dict[str, int]) -> dict[tuple[str, str], int]:
     for spec in catalogue.DIRECTIONS:
         service_names = [*spec.central_services, spec.hr_service]
         if spec.territorial:
-            service_names += [spec.territorial.format(zone=zone) for zone in generator.geography.ZONES]
+            service_names += [spec.territorial.format(zone=zone) for zone in geography.ZONES]
         wanted += [(spec.code, name) for name in dict.fromkeys(service_names)]
     code_of = {pk: code for code, pk in directions.items()}
     existing = {
@@ -201,7 +201,8 @@ def demo_load(
     """Build the demo organisation in bulk, then let each area add its history (`relais.demo.context`).
 
     Rules: demo mode only; refused when agents already exist (the demo never mixes with real data);
-    same seed and as-of date give the same data; one journal entry for the whole load.
+    same seed and as-of date give the same data; one journal entry for the whole load (plus one per
+    area and one if the activation rate had to be brought back to 37 % after the areas' history).
     """
     ensure_demo_mode()
     if agents < 1:
