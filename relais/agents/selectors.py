@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from relais.accounts.permissions import can_view_agent, can_view_agent_journal
 from relais.adoption.enums import AdoptionStatus
@@ -49,7 +50,7 @@ def _mailbox_status_filter(tool: Tool, status: str, day: datetime.date) -> Q:
 
 def agent_list(*, user, filters: dict, mailbox: Tool | None, day: datetime.date | None = None) -> QuerySet:
     """The agents `user` may see matching the list filters, ordered by name."""
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     qs = Agent.objects.visible_to(user)
     presence = filters.get("presence", Presence.IN_POST)
     if presence == Presence.IN_POST:
@@ -106,7 +107,7 @@ class AgentRow:
 
 def agent_rows(agents: list[Agent], *, mailbox: Tool | None, day: datetime.date | None = None) -> list[AgentRow]:
     """The page's agents with their mailbox status on `day`, in one query."""
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     accounts = {}
     if mailbox is not None and agents:
         accounts = {a.agent_id: a for a in ToolAccount.objects.filter(tool=mailbox, agent__in=[a.pk for a in agents])}
@@ -158,7 +159,7 @@ def agent_page(*, user, agent: Agent, day: datetime.date | None = None) -> Agent
     Rules: the HR manager is named only when `user` may see that agent too; the journal only for
     administrators (`can_view_agent_journal`).
     """
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     accounts = {
         account.tool_id: account
         for account in agent.tool_accounts.prefetch_related(
