@@ -3,6 +3,8 @@ import pytest
 from relais.accounts.enums import Role
 from tests.factories import DirectionFactory, UserFactory
 
+pytest_plugins = ["tests.browser.plugin"]
+
 
 @pytest.fixture
 def dpe(db):

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "relais.core.context_processors.relais",
+                "config.navigation.navigation",
             ],
             "loaders": [
                 (

@@ -1,6 +1,6 @@
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import PASSWORD
+from tests.browser.plugin import PASSWORD
 
 _axe = Axe()
 

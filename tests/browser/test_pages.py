@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from relais.accounts.enums import Role
-from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import assert_accessible, assert_no_problems, log_in
+from tests.browser.plugin import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ from relais.fieldwork.enums import VisitStatus
 from relais.fieldwork.models import Participation, Visit, WriteReceipt
 from relais.journal.models import Entry
 from relais.organisation.enums import SiteKind
-from tests.browser.conftest import PHONE, browser, open_page  # noqa: F401 - shared fixtures
 from tests.browser.helpers import assert_accessible, assert_no_problems, log_in
+from tests.browser.plugin import PHONE
 from tests.factories import AgentFactory, DirectionFactory, SiteFactory, ToolAccountFactory, UserFactory
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def day(django_db_serialized_rollback, live_server):
+def day(seeded, live_server):
     dpe = DirectionFactory(code="DPE", name="Propreté et eau")
     DirectionFactory(code="DFPE", name="Familles et petite enfance")
     depot = SiteFactory(name="Dépôt Bercy", kind=SiteKind.DEPOT_PROPRETE, direction=dpe)
@@ -55,7 +55,7 @@ def _card(page, name: str):
     return page.locator("#participants li.fw-person", has_text=name)
 
 
-def test_mediator_runs_a_workshop_from_a_phone(day, open_page):  # noqa: F811 - the imported fixture
+def test_mediator_runs_a_workshop_from_a_phone(day, open_page):
     base, visit, people = day["url"], day["visit"], day["people"]
     page = open_page(PHONE)
     log_in(page, base, "mediation")

@@ -1,84 +1,21 @@
 """The assistance line in a real Chromium: a call logged from the keyboard, the public form on a phone,
 and axe-core on the queue, a ticket, the public form and a guide."""
 
-import importlib
-import os
-import shutil
-
 import pytest
 
 from relais.accounts.enums import Role
 from relais.helpdesk import services
 from relais.helpdesk.enums import Channel
 from relais.helpdesk.models import Ticket
+from tests.browser.plugin import DESKTOP, PASSWORD, PHONE
 from tests.factories import AgentFactory, DirectionFactory, SiteFactory, UserFactory
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in the test thread
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "motdepasse-de-test"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
-def new_page(chromium):
-    contexts = []
-
-    def _open(viewport=DESKTOP):
-        context = chromium.new_context(viewport=viewport, locale="fr-FR")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.problems = []
-        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
-
-
-def reseed() -> None:
-    """Run the (idempotent) seeding migrations again: live-server tests empty every table between tests,
-    and the serialized rollback did not bring these rows back reliably once a browser had used the server."""
-    from django.apps import apps
-
-    for module in (
-        "relais.knowledge.migrations.0002_topic_catalogue",
-        "relais.helpdesk.migrations.0002_line_defaults",
-        "relais.knowledge.migrations.0003_seed_guides",
-    ):
-        importlib.import_module(module).forwards(apps, None)
-
-
-@pytest.fixture
-def line(transactional_db, live_server):
+def line(seeded, live_server):
     """An operator and a few agents, with the seeded topics, SLA targets and guides."""
-    reseed()
     dpe = DirectionFactory(code="DPE", name="Propreté et eau")
     site = SiteFactory(name="Dépôt Nord", direction=dpe)
     agent = AgentFactory(direction=dpe, site=site, first_name="Élodie", last_name="Dupré", work_phone="0140000000")
@@ -103,8 +40,8 @@ def assert_accessible(page, label):
     assert results.violations_count == 0, f"axe ({label}):\n{results.generate_report()}"
 
 
-def test_operator_logs_a_call_from_the_keyboard(line, new_page):
-    page = new_page()
+def test_operator_logs_a_call_from_the_keyboard(line, open_page):
+    page = open_page(DESKTOP)
     log_in(page, line["url"], "assistance")
     page.goto(f"{line['url']}/assistance/appel/")
     search = page.get_by_label("Nom, prénom ou matricule")
@@ -126,8 +63,8 @@ def test_operator_logs_a_call_from_the_keyboard(line, new_page):
     assert page.problems == []
 
 
-def test_agent_sends_the_public_form_from_a_phone(line, new_page):
-    page = new_page(PHONE)
+def test_agent_sends_the_public_form_from_a_phone(line, open_page):
+    page = open_page(PHONE)
     page.goto(f"{line['url']}/assistance/aide/?site={line['site'].public_id}")
     assert "Dépôt Nord" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -145,7 +82,7 @@ def test_agent_sends_the_public_form_from_a_phone(line, new_page):
     assert page.problems == []
 
 
-def test_pages_pass_axe(line, new_page):
+def test_pages_pass_axe(line, open_page):
     ticket = services.ticket_create(
         acting_user=line["operator"],
         channel=Channel.PHONE,
@@ -154,7 +91,7 @@ def test_pages_pass_axe(line, new_page):
         description="Code",
     )
     services.ticket_add_note(acting_user=line["operator"], ticket=ticket, body="Rappeler à 14 h")
-    page = new_page()
+    page = open_page(DESKTOP)
     log_in(page, line["url"], "assistance")
     for label, path in [
         ("file", "/assistance/"),
@@ -164,7 +101,7 @@ def test_pages_pass_axe(line, new_page):
     ]:
         page.goto(line["url"] + path)
         assert_accessible(page, label)
-    phone = new_page(PHONE)
+    phone = open_page(PHONE)
     for label, path in [
         ("guides", "/guides/"),
         ("guide", "/guides/activer-sa-messagerie-sur-son-telephone/"),

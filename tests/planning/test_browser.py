@@ -6,12 +6,11 @@ import os
 import pytest
 
 from relais.accounts.enums import Role
-from relais.adoption.models import MAILBOX, Tool
 from relais.organisation.enums import SiteKind
 from relais.organisation.models import GatheringTime, OpeningHours
 from relais.planning.models import MediatorProfile, PlannedVisit
-from tests.browser.conftest import DESKTOP, PHONE, browser, open_page  # noqa: F401 (fixtures)
 from tests.browser.helpers import assert_accessible, assert_no_problems, log_in
+from tests.browser.plugin import DESKTOP, PHONE
 from tests.factories import AgentFactory, DirectionFactory, SiteFactory, UserFactory
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -20,8 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def paris(django_db_serialized_rollback, live_server):
-    Tool.objects.get_or_create(code=MAILBOX, defaults={"name": "Messagerie professionnelle"})
+def paris(seeded, live_server):
     dpe = DirectionFactory(code="DPE", name="Propreté et eau")
     spots = [(48.8675, 2.3636), (48.8700, 2.3700), (48.8630, 2.3650), (48.8720, 2.3580)]
     for i, (lat, lon) in enumerate(spots):
@@ -42,7 +40,7 @@ def paris(django_db_serialized_rollback, live_server):
     return live_server.url
 
 
-def test_coordinator_generates_adjusts_and_confirms_a_week(paris, open_page):  # noqa: F811
+def test_coordinator_generates_adjusts_and_confirms_a_week(paris, open_page):
     page = open_page(DESKTOP)
     log_in(page, paris, "coordination")
     page.goto(f"{paris}/planification/?semaine=2026-W49")
@@ -84,7 +82,7 @@ def test_coordinator_generates_adjusts_and_confirms_a_week(paris, open_page):  #
     assert_no_problems(page)
 
 
-def test_mediator_sees_own_visits_on_a_phone(paris, open_page):  # noqa: F811
+def test_mediator_sees_own_visits_on_a_phone(paris, open_page):
     page = open_page(PHONE)
     log_in(page, paris, "mediation")
     page.goto(f"{paris}/planification/mes-visites/")
