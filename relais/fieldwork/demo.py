@@ -8,6 +8,7 @@ Sizes scale with the number of agents (480 visits for 50,000 agents).
 import datetime
 import uuid
 from collections import defaultdict
+from itertools import accumulate
 
 from django.db import connection
 from django.utils import timezone
@@ -138,6 +139,8 @@ def build(ctx) -> None:
         return
     sites.sort()
     weights = [KIND_WEIGHT.get(kind, 0.5) * min(len(agents_by_site[pk]), 60) ** 0.5 for pk, kind, _ in sites]
+    # Cumulative once: `choices(weights=…)` would re-add 80,000 weights at every draw (2,000,000 agents).
+    site_cum_weights = list(accumulate(weights))
     n_visits = max(3, round(VISITS_PER_50K * ctx.agents / 50_000))
 
     mailbox = Tool.objects.get(code=MAILBOX)
@@ -153,6 +156,7 @@ def build(ctx) -> None:
     # A year of weekdays, more visits as the team grows (the programme started with 10 mediators).
     days = _weekdays(today - datetime.timedelta(days=364), today - datetime.timedelta(days=1))
     day_weights = [0.5 + i / len(days) for i in range(len(days))]
+    day_cum_weights = list(accumulate(day_weights))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
 
     visit_id, activity_id, part_id = bulk.next_id(Visit), bulk.next_id(Activity), bulk.next_id(Participation)
@@ -184,9 +188,9 @@ def build(ctx) -> None:
         return visit_id - 1
 
     for _ in range(n_visits):
-        site = rng.choices(sites, weights=weights)[0]
+        site = rng.choices(sites, cum_weights=site_cum_weights)[0]
         pk, kind, direction_id = site
-        day = rng.choices(days, weights=day_weights)[0]
+        day = rng.choices(days, cum_weights=day_cum_weights)[0]
         cancelled = rng.random() < 0.03
         origin = rng.choices(
             [VisitOrigin.PLANNED, VisitOrigin.DIRECTORATE_REQUEST, VisitOrigin.SPONTANEOUS], weights=[70, 22, 8]
@@ -299,7 +303,7 @@ def build(ctx) -> None:
 
     # Today: each mediator has a visit planned, so that "Ma journée" is not empty in the demo.
     for m in mediators:
-        site = rng.choices(sites, weights=weights)[0]
+        site = rng.choices(sites, cum_weights=site_cum_weights)[0]
         new_visit(
             site,
             today,
