@@ -10,6 +10,7 @@ source and day). Column names and value conventions: DOMAIN.md §4.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 from django.db import connection
@@ -116,7 +117,7 @@ def detect_source(headers: list[str]) -> str:
     return Source.GENERIC
 
 
-def read(data: bytes, *, source: str = "") -> tuple[pl.DataFrame, dict, list[str], list[list]]:
+def read(data: bytes | Path, *, source: str = "") -> tuple[pl.DataFrame, dict, list[str], list[list]]:
     """Read a report: its rows in canonical columns, options (source, as-of date, labels), notices, read errors."""
     holder: dict = {}
 
@@ -365,6 +366,7 @@ def plan(
         pl.col("never_activated").all(),
     )
     merged = merged.join(accounts.select("account_id", "agent_id", "activated_on"), on="agent_id", how="left")
+    merged = merged.join(agents.select("agent_id", "matricule"), on="agent_id", how="left")
     observed = set(
         Observation.objects.filter(account__tool=tool, source=source, as_of=as_of).values_list("account_id", flat=True)
     )
@@ -393,7 +395,6 @@ def plan(
         [r[LINE], r["employee_id"] or r["email"] or r["upn"] or r["login"]]
         for r in unmatched.head(UNMATCHED_KEPT).iter_rows(named=True)
     ]
-    names = dict(Agent.objects.filter(pk__in=fresh.head(EXAMPLES)["agent_id"].to_list()).values_list("pk", "matricule"))
     examples = {
         "source": SOURCE_LABELS.get(source, source),
         "tool": tool.name,
@@ -402,7 +403,7 @@ def plan(
         "disabled": int(fresh["is_disabled"].sum()),
         "new": [
             {
-                "matricule": names.get(r["agent_id"], ""),
+                "matricule": r["matricule"],
                 "identifiant": r["account_login"],
                 "derniere_activite": r["last_activity_on"].strftime("%d/%m/%Y") if r["last_activity_on"] else "",
                 "ligne": r[LINE],
@@ -445,12 +446,14 @@ ACCOUNTS_STAGE = "imports_stage_account"
 
 def apply(result: AdoptionPlan, *, acting_user, run) -> None:
     """Write the observations, create missing accounts and merge facts; the caller holds the transaction."""
-    from relais.journal.services import journal_record_rows
+    from relais.journal.services import journal_record_select
 
     rows = result.rows
     if rows.height == 0:
         return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # A timestamp no other write can share: it tells the accounts created here from the others.
+    marker = connection.ops.adapt_datetimefield_value(timezone.now() + datetime.timedelta(microseconds=1))
     as_of = connection.ops.adapt_datefield_value(result.as_of)
     reference = f"import:{run.public_id}"[:64] if run is not None else "import"
     stage = rows.select(
@@ -466,12 +469,17 @@ def apply(result: AdoptionPlan, *, acting_user, run) -> None:
     with connection.cursor() as cursor:
         sql.create_stage(cursor, STAGE, STAGE_COLUMNS)
         sql.load_stage(cursor, STAGE, stage)
-        # Accounts the report reveals, created as `observation_record` does (provisioned by the as-of date).
+        # Accounts the report reveals, created as `observation_record` does (provisioned by the as-of date),
+        # with the facts `accounts_refresh` draws from their one observation, so they need no refresh.
         cursor.execute(
-            f"INSERT INTO adoption_toolaccount (created_at, updated_at, agent_id, tool_id, login, provisioned_on) "
-            f"SELECT %s, %s, s.agent_id, %s, s.login, COALESCE(s.provisioned_on, %s) FROM {STAGE} s "
-            f"WHERE s.is_new_account ON CONFLICT (agent_id, tool_id) DO NOTHING",
-            [now, now, result.tool.pk, as_of],
+            f"INSERT INTO adoption_toolaccount (created_at, updated_at, agent_id, tool_id, login, provisioned_on, "
+            f"activated_on, last_activity_on, disabled_on) "
+            f"SELECT %s, %s, s.agent_id, %s, s.login, COALESCE(s.provisioned_on, %s), "
+            f"CASE WHEN s.first_sign_in_on IS NULL THEN s.last_activity_on WHEN s.last_activity_on IS NULL "
+            f"THEN s.first_sign_in_on WHEN s.first_sign_in_on < s.last_activity_on THEN s.first_sign_in_on "
+            f"ELSE s.last_activity_on END, s.last_activity_on, CASE WHEN s.is_disabled THEN %s END "
+            f"FROM {STAGE} s WHERE s.is_new_account ON CONFLICT (agent_id, tool_id) DO NOTHING",
+            [marker, marker, result.tool.pk, as_of, as_of],
         )
         cursor.execute(
             f"UPDATE adoption_toolaccount SET login = s.login, updated_at = %s FROM {STAGE} s "
@@ -488,38 +496,33 @@ def apply(result: AdoptionPlan, *, acting_user, run) -> None:
             f"ON CONFLICT (account_id, source, as_of) DO NOTHING",
             [result.source, as_of, as_of, reference, now, result.tool.pk],
         )
+        # Accounts this import did not create (their `created_at` is not its marker) merge their history.
         touched = sql.fetch_frame(
             cursor,
             f"SELECT a.id, a.agent_id FROM {STAGE} s JOIN adoption_toolaccount a "
-            f"ON a.agent_id = s.agent_id AND a.tool_id = %s",
-            [result.tool.pk],
+            f"ON a.agent_id = s.agent_id AND a.tool_id = %s WHERE a.created_at <> %s",
+            [result.tool.pk, marker],
             {"id": pl.Int64, "agent_id": pl.Int64},
         )
-        sql.drop_stage(cursor, STAGE)
         accounts_refresh_sql(cursor, touched.select("id"))
-
-    agent_names = dict(
-        Agent.objects.filter(pk__in=rows["agent_id"].to_list())
-        .values_list("pk", "matricule")
-        .iterator(chunk_size=10_000)
-    )
-
-    def journal_rows():
-        for r in rows.iter_rows(named=True):
-            first = r["first_sign_in_on"] or r["last_activity_on"]
-            yield (
-                r["agent_id"],
-                f"{agent_names.get(r['agent_id'], '')}",
-                {
-                    "outil": result.tool.code,
-                    "source": str(result.source),
-                    "au": result.as_of.isoformat(),
-                    "activation": first.isoformat() if first else None,
-                    "import": str(run.public_id) if run is not None else "",
-                },
-            )
-
-    journal_record_rows(acting_user=acting_user, action="adoption.observation", model=Agent, rows=journal_rows())
+        # One journal entry per agent observed, from the stage (as `observation_record` writes it).
+        activation = "COALESCE(s.first_sign_in_on, s.last_activity_on)"
+        journal_record_select(
+            acting_user=acting_user,
+            action="adoption.observation",
+            model=Agent,
+            select_sql=(
+                f"SELECT s.agent_id AS object_id, a.matricule AS object_repr, %s || "
+                f"CASE WHEN {activation} IS NULL THEN 'null' ELSE '\"' || {activation} || '\"' END || %s AS payload "
+                f"FROM {STAGE} s JOIN agents_agent a ON a.id = s.agent_id"
+            ),
+            params=[
+                f'{{"outil": "{result.tool.code}", "source": "{result.source}", "au": "{result.as_of.isoformat()}", '
+                f'"activation": ',
+                f', "import": "{run.public_id if run is not None else ""}"}}',
+            ],
+        )
+        sql.drop_stage(cursor, STAGE)
 
 
 def accounts_refresh_sql(cursor, accounts: pl.DataFrame) -> None:

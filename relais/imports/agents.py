@@ -155,22 +155,28 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             )
         )
         frame = frame.with_columns(pl.when(nir_like).then(pl.lit("")).otherwise(pl.col("matricule")).alias("matricule"))
-        dup = frame.filter(pl.col("matricule") != "").with_columns(
-            pl.len().over("matricule").alias("_n"),
-            pl.col(LINE).cast(pl.String).implode().over("matricule").list.head(6).list.join(", ").alias("_lines"),
-        )
-        problems.append(
-            _reject(
-                dup,
-                pl.col("_n") > 1,
-                "matricule",
-                pl.format("Matricule présent plusieurs fois dans le fichier (lignes {}).", pl.col("_lines")),
+        # Hash once, and gather line numbers only for the few duplicated matricules.
+        dup = frame.filter((pl.col("matricule") != "") & pl.col("matricule").is_duplicated())
+        if dup.height:
+            lines = dup.group_by("matricule").agg(
+                pl.col(LINE).sort().head(6).cast(pl.String).str.join(", ").alias("_lines")
             )
-        )
+            dup = dup.join(lines, on="matricule", how="left")
+            problems.append(
+                _reject(
+                    dup,
+                    pl.lit(True),
+                    "matricule",
+                    pl.format("Matricule présent plusieurs fois dans le fichier (lignes {}).", pl.col("_lines")),
+                )
+            )
 
     typed = [pl.col(LINE)] + [pl.col(c) for c in provided if c not in (*CHOICE_FIELDS, *DATE_FIELDS, "uses_computer")]
     if "category" in provided:
-        cat = fold_expr(pl.col("category")).str.replace(r"^(categorie|cat)\s*", "").str.to_uppercase()
+        frame = _per_value(
+            frame, "category", fold_expr(pl.col("category")).str.replace(r"^(categorie|cat)\s*", "").str.to_uppercase()
+        )
+        cat = pl.col("_category")
         problems.append(
             _reject(
                 frame,
@@ -186,7 +192,8 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ):
         if name in provided:
             key = fold_expr(pl.col(name)).str.replace(r"^(filiere|statut)\s+", "")
-            mapped = key.replace_strict(mapping, default=None, return_dtype=pl.String)
+            frame = _per_value(frame, name, key.replace_strict(mapping, default=None, return_dtype=pl.String))
+            mapped = pl.col(f"_{name}")
             problems.append(
                 _reject(
                     frame,
@@ -198,7 +205,8 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             typed.append(mapped.fill_null("").alias(name))
     for name in DATE_FIELDS:
         if name in provided:
-            parsed = date_expr(pl.col(name))
+            frame = _per_value(frame, name, date_expr(pl.col(name)))
+            parsed = pl.col(f"_{name}")
             problems.append(
                 _reject(
                     frame,
@@ -209,13 +217,14 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             )
             typed.append(parsed.alias(name))
     if "entry_date" in provided and "exit_date" in provided:
-        before = date_expr(pl.col("exit_date")) < date_expr(pl.col("entry_date"))
+        before = pl.col("_exit_date") < pl.col("_entry_date")
         problems.append(_reject(frame, before, "exit_date", "La date de sortie précède la date d'entrée."))
     if "work_email" in provided:
         bad = (pl.col("work_email") != "") & ~pl.col("work_email").str.contains(_EMAIL)
         problems.append(_reject(frame, bad, "work_email", "Adresse électronique invalide."))
     if "uses_computer" in provided:
-        flag = bool_expr(pl.col("uses_computer"))
+        frame = _per_value(frame, "uses_computer", bool_expr(pl.col("uses_computer")))
+        flag = pl.col("_uses_computer")
         problems.append(
             _reject(
                 frame,
@@ -229,6 +238,16 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     rejections = pl.concat(problems).sort("line", "field") if problems else _empty_rejections()
     valid = frame.filter(~pl.col(LINE).is_in(rejections["line"].implode())).select(typed)
     return valid, rejections
+
+
+def _per_value(frame: pl.DataFrame, name: str, expr: pl.Expr) -> pl.DataFrame:
+    """`frame` with `_<name>` = `expr` of column `name`, computed once per distinct value (dates,
+    categories and the like repeat: parsing 12,000 distinct dates beats parsing a million)."""
+    values = frame.select(pl.col(name).unique()).with_columns(expr.alias("_v"))
+    if values.height == 0:  # (Polars keeps the text dtype when replacing from an empty mapping)
+        return frame.with_columns(pl.lit(None, dtype=values["_v"].dtype).alias(f"_{name}"))
+    mapped = pl.col(name).replace_strict(values[name], values["_v"], return_dtype=values["_v"].dtype)
+    return frame.with_columns(mapped.alias(f"_{name}"))
 
 
 def _empty_rejections() -> pl.DataFrame:
@@ -319,13 +338,13 @@ def plan(
             pl.when(pl.col("hr_manager") == "").then(None).otherwise(pl.col("hr_manager")).alias("hr_manager")
         )
 
-    joined = resolved.join(snapshot, on="matricule", how="left", suffix="_db")
+    # Only rows already known are joined with the referential; new ones just get the defaults (a first
+    # import of a million agents then carries no million-row column of nulls per field).
+    known = pl.col("matricule").is_in(snapshot.get_column("matricule").implode())
+    joined = resolved.filter(known).join(snapshot, on="matricule", how="left", suffix="_db")
     differs = {c: pl.col(c).ne_missing(pl.col(f"{c}_db")) for c in provided_cols}
-    is_new = pl.col("id").is_null()
     joined = joined.with_columns(
-        pl.when(is_new)
-        .then(pl.lit("new"))
-        .when(pl.any_horizontal(list(differs.values())) if differs else pl.lit(False))
+        pl.when(pl.any_horizontal(list(differs.values())) if differs else pl.lit(False))
         .then(pl.lit("updated"))
         .otherwise(pl.lit("unchanged"))
         .alias("change"),
@@ -340,17 +359,30 @@ def plan(
     defaults = {
         c: ("" if SNAPSHOT_SCHEMA[c] == pl.String else None) for c in SNAPSHOT_SCHEMA if c not in ("id", "matricule")
     }
-    # (A column the file lacks keeps its snapshot name; new agents get the empty default.)
     complete = [
         pl.col(c).cast(SNAPSHOT_SCHEMA[c]) if c in provided_cols or default is None else pl.col(c).fill_null(default)
         for c, default in defaults.items()
     ]
-    changed = joined.filter(pl.col("change") != "unchanged").select(
+    updated = joined.filter(pl.col("change") == "updated").select(
         "id", "matricule", *complete, "change", "changed_fields", LINE
     )
+    fresh = resolved.filter(~known)
+    new_rows = fresh.select(
+        pl.lit(None, dtype=pl.Int64).alias("id"),
+        "matricule",
+        *[
+            pl.col(c).cast(SNAPSHOT_SCHEMA[c]) if c in fresh.columns else pl.lit(d, dtype=SNAPSHOT_SCHEMA[c]).alias(c)
+            for c, d in defaults.items()
+        ],
+        pl.lit("new").alias("change"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("changed_fields"),
+        LINE,
+    )
+    del fresh, resolved
+    changed = pl.concat([new_rows, updated])
     counts = {
-        "new": int((joined["change"] == "new").sum()),
-        "updated": int((joined["change"] == "updated").sum()),
+        "new": new_rows.height,
+        "updated": updated.height,
         "unchanged": int((joined["change"] == "unchanged").sum()),
         "rejected": int(rejections["line"].n_unique()),
     }
@@ -443,14 +475,19 @@ STAGE_COLUMNS = {
     "statut": "text", "entry_date": "date", "exit_date": "date", "uses_computer": "boolean",
     "direction_id": "bigint", "service_id": "bigint", "site_id": "bigint", "hr_manager": "text",
     "search_text": "text",
+    "journal_fields": "text",
 }  # fmt: skip
-UPSERTED = [c for c in STAGE_COLUMNS if c not in ("hr_manager",)]
+UPSERTED = [c for c in STAGE_COLUMNS if c not in ("hr_manager", "journal_fields")]
 STAGE = "imports_stage_agent"
 
 
 def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | None = None) -> dict[str, int]:
-    """Write a plan; the caller holds the transaction. Returns the counts actually written."""
-    from relais.journal.services import journal_record_rows
+    """Write a plan; the caller holds the transaction. Returns the counts actually written.
+
+    Staged rows are merged with one INSERT … ON CONFLICT (matricule) DO UPDATE … WHERE something
+    changed; the journal entries of the agents written are inserted from the same stage.
+    """
+    from relais.journal.services import journal_record_rows, journal_record_select
 
     progress = progress or (lambda phase, done: None)
     progress("Écriture dans la base", agent_plan.lines_total)
@@ -458,6 +495,7 @@ def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | Non
     rows = agent_plan.rows
     if real:
         rows = rows.with_columns([pl.col(c).replace(real) for c in FK_FIELDS if c in rows.columns])
+    labels = {c: FIELD_LABELS.get(c, c) for c in COMPARED}
     rows = rows.with_columns(
         search_text=pl.concat_str(
             [
@@ -468,14 +506,32 @@ def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | Non
             ],
             separator=" ",
         ).str.strip_chars(" "),
+        # For the journal: the changed fields of an update, as a JSON array of their French names.
+        journal_fields=pl.when(pl.col("change") == "new")
+        .then(None)
+        .otherwise(
+            pl.concat_str(
+                [
+                    pl.lit("["),
+                    pl.col("changed_fields")
+                    .list.eval(sql.json_text(pl.element().replace_strict(labels, default=pl.element())))
+                    .list.join(", "),
+                    pl.lit("]"),
+                ]
+            )
+        ),
     )
     stage = rows.select(
         [pl.col(c).dt.strftime("%Y-%m-%d").alias(c) if c in DATE_FIELDS else pl.col(c) for c in STAGE_COLUMNS]
     )
+    del rows
+    agent_plan.rows = None  # the staged copy is all that is needed now: let the memory go
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    reference = str(run.public_id) if run is not None else ""
     with connection.cursor() as cursor:
         sql.create_stage(cursor, STAGE, STAGE_COLUMNS)
         sql.load_stage(cursor, STAGE, stage)
+        del stage
         updates = ", ".join(f"{c} = excluded.{c}" for c in UPSERTED if c != "matricule")
         guard = " OR ".join(sql.distinct(f"agents_agent.{c}", f"excluded.{c}") for c in UPSERTED if c != "matricule")
         cursor.execute(
@@ -501,40 +557,39 @@ def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | Non
                 f"WHERE exit_date IS NULL AND id IN ({', '.join(['%s'] * len(chunk))})",
                 [as_of, now, *chunk],
             )
-        written = sql.fetch_frame(
-            cursor,
-            f"SELECT a.id, a.matricule FROM agents_agent a JOIN {STAGE} s ON s.matricule = a.matricule",
-            [],
-            {"id": pl.Int64, "matricule": pl.String},
+        progress("Journalisation", agent_plan.lines_total)
+        journal_record_select(
+            acting_user=acting_user,
+            action="agent.import",
+            model=Agent,
+            select_sql=(
+                f"SELECT a.id AS object_id, s.first_name || ' ' || CASE WHEN s.usage_name <> '' THEN s.usage_name "
+                f"ELSE s.last_name END || ' (' || s.matricule || ')' AS object_repr, "
+                f"CASE WHEN s.journal_fields IS NULL THEN %s ELSE %s || s.journal_fields || '}}' END AS payload "
+                f"FROM {STAGE} s JOIN agents_agent a ON a.matricule = s.matricule"
+            ),
+            params=[
+                f'{{"import": "{reference}", "changement": "création"}}',
+                f'{{"import": "{reference}", "changement": "modification", "champs": ',
+            ],
         )
         sql.drop_stage(cursor, STAGE)
 
-    progress("Journalisation", agent_plan.lines_total)
-    journaled = rows.join(written, on="matricule", how="inner", suffix="_new").select(
-        pl.coalesce("id", "id_new").alias("id"),
-        "matricule",
-        "first_name",
-        "usage_name",
-        "last_name",
-        "change",
-        "changed_fields",
+    leaving_entries = agent_plan.leaving.select(
+        "id",
+        pl.concat_str(
+            [
+                pl.col("first_name"),
+                pl.lit(" "),
+                pl.when(pl.col("usage_name") != "").then(pl.col("usage_name")).otherwise(pl.col("last_name")),
+                pl.lit(" ("),
+                pl.col("matricule"),
+                pl.lit(")"),
+            ]
+        ),
+        pl.lit(
+            f'{{"import": "{reference}", "changement": "départ", "date_de_sortie": "{agent_plan.as_of.isoformat()}"}}'
+        ),
     )
-    reference = str(run.public_id) if run is not None else ""
-
-    def journal_rows():
-        for r in journaled.iter_rows(named=True):
-            display = f"{r['first_name']} {r['usage_name'] or r['last_name']}".strip()
-            payload = {"import": reference, "changement": "création" if r["change"] == "new" else "modification"}
-            if r["change"] != "new":
-                payload["champs"] = [FIELD_LABELS.get(c, c) for c in r["changed_fields"]]
-            yield r["id"], f"{display} ({r['matricule']})", payload
-        for r in agent_plan.leaving.iter_rows(named=True):
-            display = f"{r['first_name']} {r['usage_name'] or r['last_name']}".strip()
-            yield (
-                r["id"],
-                f"{display} ({r['matricule']})",
-                {"import": reference, "changement": "départ", "date_de_sortie": agent_plan.as_of.isoformat()},
-            )
-
-    journal_record_rows(acting_user=acting_user, action="agent.import", model=Agent, rows=journal_rows())
+    journal_record_rows(acting_user=acting_user, action="agent.import", model=Agent, rows=leaving_entries.iter_rows())
     return dict(agent_plan.counts)

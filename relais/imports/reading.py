@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -58,17 +59,53 @@ class Table:
 Selector = Callable[[list[str]], dict[int, str]]
 
 
-def read_table(data: bytes, select: Selector) -> Table:
-    """Read `data`; `select(headers)` returns {column index: name} of the columns to keep."""
-    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+HEAD_BYTES = 1024 * 1024
+
+
+def read_table(source: bytes | Path, select: Selector) -> Table:
+    """Read a file (its bytes, or its path: read in place, never loaded whole when it is clean UTF-8).
+
+    `select(headers)` returns {column index: name} of the columns to keep.
+    """
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+        whole = len(head) < HEAD_BYTES
+    else:
+        head, whole = source[:HEAD_BYTES], len(source) <= HEAD_BYTES
+
+    def load() -> bytes:
+        return source.read_bytes() if isinstance(source, Path) else source
+
+    if whole and not head.strip(b"\xef\xbb\xbf \t\r\n"):
         raise ImportFileError("Le fichier est vide.")
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return _read_workbook(data, select)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return _read_workbook(load(), select)
     for magic, message in _MAGIC:
-        if data.startswith(magic):
+        if head.startswith(magic):
             raise ImportFileError(message)
-    text, encoding = decode(data)
-    return _read_csv(text, encoding, select)
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if b"\x00" in head[:65536]:
+            raise ImportFileError(_NOT_A_SPREADSHEET)
+        # Fast path: a UTF-8 file goes to Polars as it is (which checks UTF-8 as it reads).
+        complete = head if whole else head[: head.rfind(b"\n") + 1]
+        try:
+            head_text = complete.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        else:
+            encoding = "UTF-8 avec BOM" if head.startswith(b"\xef\xbb\xbf") else "UTF-8"
+            polars_source = str(source) if isinstance(source, Path) else io.BytesIO(source)
+            try:
+                return _read_csv(head_text, encoding, select, polars_source=polars_source, text=None)
+            except _NeedsText:
+                pass  # invalid UTF-8 further down, or a malformed line: read it the careful way
+    text, encoding = decode(load())
+    return _read_csv(text, encoding, select, polars_source=None, text=text)
+
+
+class _NeedsText(Exception):
+    """The fast reader gave up; the careful one (whole text, line by line if need be) takes over."""
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -125,8 +162,8 @@ def _header(text: str) -> tuple[list[str], str]:
     return headers, separator
 
 
-def _read_csv(text: str, encoding: str, select: Selector) -> Table:
-    headers, separator = _header(text)
+def _read_csv(head_text: str, encoding: str, select: Selector, *, polars_source, text: str | None) -> Table:
+    headers, separator = _header(head_text)
     keep = select(headers)
     indices = sorted(keep)
     read_errors: list[list] = []
@@ -134,22 +171,28 @@ def _read_csv(text: str, encoding: str, select: Selector) -> Table:
         frame = pl.DataFrame({LINE: pl.Series([], dtype=pl.Int64)})
     else:
         try:
-            frame = pl.read_csv(
-                io.BytesIO(text.encode("utf-8")),
+            # Lazy and streaming: reading, trimming and dropping empty rows in one pass over bounded
+            # batches (a million-row extract stays well under a gigabyte).
+            names = {f"c{i}": keep[i] for i in indices}
+            lazy = pl.scan_csv(
+                polars_source if text is None else io.BytesIO(text.encode("utf-8")),
                 separator=separator,
                 has_header=True,
-                columns=indices,
                 infer_schema=False,
                 quote_char='"',
                 raise_if_empty=False,
+                with_column_names=lambda columns: [f"c{i}" for i in range(len(columns))],
             )
-            frame = frame.rename(dict(zip(frame.columns, [keep[i] for i in indices], strict=True)))
-            frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
-        except pl.exceptions.PolarsError:
+            lazy = lazy.select(list(names)).rename(names).with_row_index(LINE, offset=2)
+            frame = _clean(lazy).collect(engine="streaming")
+            frame = frame.with_columns(pl.col(LINE).cast(pl.Int64))
+        except pl.exceptions.PolarsError as exc:
+            if text is None:
+                raise _NeedsText from exc
             # The fast reader refuses some files (a line with too many cells); read them exactly,
             # row by row, so that the offending lines can be named.
             frame, read_errors = _read_csv_strict(text, separator, headers, keep)
-    frame = _clean(frame)
+            frame = _clean(frame)
     return Table(frame=frame, headers=headers, file_format="csv", encoding=encoding, separator=separator,
                  read_errors=read_errors)  # fmt: skip
 
@@ -239,9 +282,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _clean(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text columns stripped, nulls as empty strings, fully empty rows dropped."""
-    names = [c for c in frame.columns if c != LINE]
+def _clean(frame):
+    """Text columns stripped, nulls as empty strings, fully empty rows dropped (eager or lazy frames)."""
+    names = [c for c in frame.collect_schema().names() if c != LINE]
     if not names:
         return frame
     frame = frame.with_columns([pl.col(c).cast(pl.String).fill_null("").str.strip_chars() for c in names])

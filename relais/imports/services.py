@@ -13,6 +13,7 @@ import hashlib
 import io
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 from django.db import connection, transaction
@@ -40,7 +41,7 @@ class ReadFile:
     read_errors: list[list] = field(default_factory=list)
 
 
-def read_file(*, kind: str, data: bytes, source: str = "") -> ReadFile:
+def read_file(*, kind: str, data: bytes | Path, source: str = "") -> ReadFile:
     """Read and map a file; raises ImportFileError (French message) when it cannot be imported at all."""
     if kind == ImportKind.ADOPTION:
         frame, options, notices, read_errors = adoption.read(data, source=source)
@@ -63,8 +64,18 @@ def read_file(*, kind: str, data: bytes, source: str = "") -> ReadFile:
     return ReadFile(frame=table.frame, options=options, notices=mapping.notices(), read_errors=table.read_errors)
 
 
-def _checksum(data: bytes) -> str:
+def _checksum(data: bytes | Path) -> str:
+    if isinstance(data, Path):
+        digest = hashlib.sha256()
+        with data.open("rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                digest.update(chunk)
+        return digest.hexdigest()
     return hashlib.sha256(data).hexdigest()
+
+
+def _size(data: bytes | Path) -> int:
+    return data.stat().st_size if isinstance(data, Path) else len(data)
 
 
 def _to_parquet(frame: pl.DataFrame) -> bytes:
@@ -131,7 +142,7 @@ def import_run_start(
         source=source,
         as_of=as_of,
         file_name=file_name[:255],
-        file_size=len(data),
+        file_size=_size(data),
         checksum=_checksum(data),
         options={"tool": tool, "as_of_given": as_of is not None},
     )
@@ -282,7 +293,7 @@ def import_file(
     acting_user,
     kind: str,
     file_name: str,
-    data: bytes,
+    data: bytes | Path,
     mode: str = ImportMode.PARTIAL,
     source: str = "",
     as_of: datetime.date | None = None,
@@ -303,7 +314,7 @@ def import_file(
         source=source,
         as_of=as_of,
         file_name=file_name[:255],
-        file_size=len(data),
+        file_size=_size(data),
         checksum=_checksum(data),
         options={"tool": tool, "as_of_given": as_of is not None, "command": True},
         applied_valid_rows_only=apply_valid_rows,

@@ -40,7 +40,9 @@ def create_stage(cursor, table: str, columns: dict[str, str]) -> None:
         spec = ", ".join(f"{name} {kind}" for name, kind in columns.items())
         cursor.execute(f"CREATE TEMPORARY TABLE {table} ({spec}) ON COMMIT DROP")
     else:
-        cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(columns)})")
+        # An ordinary table, inside the import's transaction (gone on rollback, dropped at the end): SQLite
+        # keeps temporary tables in memory here (temp_store=MEMORY), and a million staged rows would not fit.
+        cursor.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
 
 
 def drop_stage(cursor, table: str) -> None:
@@ -83,3 +85,25 @@ def test_pause_before_commit() -> None:
     if delay:
         print("relais-imports: pause before commit", file=sys.stderr, flush=True)
         time.sleep(float(delay))
+
+
+def json_text(expr: pl.Expr) -> pl.Expr:
+    """A text column as a JSON string literal (escaped), `null` when null."""
+    escaped = (
+        expr.str.replace_all("\\", "\\\\", literal=True)
+        .str.replace_all('"', '\\"', literal=True)
+        .str.replace_all("\n", "\\n", literal=True)
+        .str.replace_all("\r", "\\r", literal=True)
+        .str.replace_all("\t", "\\t", literal=True)
+        .str.replace_all(r"[\x00-\x1f]", " ")
+    )
+    return pl.when(expr.is_null()).then(pl.lit("null")).otherwise(pl.concat_str([pl.lit('"'), escaped, pl.lit('"')]))
+
+
+def json_object(members: dict[str, pl.Expr]) -> pl.Expr:
+    """A JSON object per row from {key: expression already encoded as JSON} (see `json_text`)."""
+    parts: list[pl.Expr] = [pl.lit("{")]
+    for index, (key, value) in enumerate(members.items()):
+        parts += [pl.lit(("" if index == 0 else ", ") + f'"{key}": '), value]
+    parts.append(pl.lit("}"))
+    return pl.concat_str(parts)

@@ -58,6 +58,7 @@ def journal_record_rows(
     """Append one entry per (object id, object text, payload) with plain SQL: imports of a million rows.
 
     For callers holding ids rather than model instances; same transaction rule as `journal_record`.
+    A payload may come already encoded as a JSON text (built column-wise by the caller).
     """
     import json
 
@@ -78,7 +79,17 @@ def journal_record_rows(
     count, batch = 0, []
     with connection.cursor() as cursor:
         for object_id, text, payload in rows:
-            batch.append((at, user_id, action, object_type, str(object_id), text[:200], json.dumps(payload or {})))
+            batch.append(
+                (
+                    at,
+                    user_id,
+                    action,
+                    object_type,
+                    str(object_id),
+                    text[:200],
+                    payload if isinstance(payload, str) else json.dumps(payload or {}),
+                )
+            )
             if len(batch) >= chunk:
                 cursor.executemany(sql, batch)
                 count, batch = count + len(batch), []
@@ -86,3 +97,27 @@ def journal_record_rows(
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def journal_record_select(*, acting_user, action: str, model: type[models.Model], select_sql: str, params=()) -> int:
+    """Append one entry per row of a query yielding (object id, object text, payload as JSON text), set-based.
+
+    For imports that stage their rows in the database: the entries never travel through Python.
+    Same transaction rule as `journal_record`; returns the number of entries.
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("journal_record_select must be called inside the transaction of the change it records")
+    user_id = acting_user.pk if acting_user is not None and acting_user.is_authenticated else None
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    payload = "CAST(q.payload AS jsonb)" if connection.vendor == "postgresql" else "q.payload"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Entry._meta.db_table} (at, acting_user_id, action, object_type, object_id, object_repr, "  # noqa: S608
+            f"payload) SELECT %s, %s, %s, %s, CAST(q.object_id AS TEXT), SUBSTR(q.object_repr, 1, 200), {payload} "
+            f"FROM ({select_sql}) q",
+            [at, user_id, action, model._meta.label_lower, *params],
+        )
+        return cursor.rowcount

@@ -67,7 +67,19 @@ def test_m365_email_activity_report_becomes_observations(agents):
     assert karim.activated_on is None and karim.status_on(datetime.date(2026, 3, 1)) == "provisioned"
     obs = Observation.objects.get(account=nadia)
     assert (obs.source, obs.as_of) == ("m365", datetime.date(2026, 3, 1))
-    assert Entry.objects.filter(action="adoption.observation").count() == 2
+    payloads = {e.object_repr: e.payload for e in Entry.objects.filter(action="adoption.observation")}
+    assert payloads["100001"] == {"outil": "messagerie", "source": "m365", "au": "2026-03-01",
+                                  "activation": "2026-02-27", "import": str(run.public_id)}  # fmt: skip
+    assert payloads["100002"]["activation"] is None
+
+
+@pytest.fixture(autouse=True)
+def facts_follow_accounts_refresh():
+    """After every import here, `accounts_refresh` (the reference rules) finds nothing to correct."""
+    yield
+    from relais.adoption.services import accounts_refresh
+
+    assert accounts_refresh(ToolAccount.objects.values_list("pk", flat=True)) == 0
 
 
 def test_same_report_twice_adds_nothing(agents):

@@ -56,6 +56,9 @@ def test_update_changes_only_columns_present_in_file(dpe):
     agent.refresh_from_db()
     assert agent.last_name == "Durand-Roux" and agent.work_phone == "0140000000" and agent.grade == "Adjoint"
     assert run.examples["updated"][0]["changements"] == [{"champ": "nom", "avant": "Durand", "apres": "Durand-Roux"}]
+    entry = Entry.objects.get(action="agent.import", object_id=str(agent.pk))
+    assert entry.payload == {"import": str(run.public_id), "changement": "modification", "champs": ["nom"]}
+    assert entry.object_repr == "Sandrine Durand-Roux (100001)"
 
 
 def test_full_extract_marks_absent_agents_as_left_never_deletes(dpe):

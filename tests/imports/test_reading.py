@@ -188,3 +188,17 @@ def test_nir_and_bank_columns_are_dropped_and_stored_nowhere(users):
 def test_nir_in_matricule_column_is_rejected_and_masked():
     run = run_import(csv_bytes([hr_row("2 85 05 78 006 084 36")]))
     assert run.rejected[0][2] == "(masqué)"
+
+
+def test_large_file_read_in_place_still_names_a_bad_line_far_down(tmp_path):
+    rows = [hr_row(str(100000 + i), f"Lefèvre{i}", "Hélène") for i in range(12_000)]
+    path = tmp_path / "rh.csv"
+    path.write_bytes(csv_bytes(rows) + ";".join(hr_row("999999", "Bénard")).encode("cp1252") + b"\r\n")
+    assert path.stat().st_size > 1024 * 1024
+    run = import_file(acting_user=None, kind=ImportKind.AGENTS, file_name="rh.csv", data=path)
+    assert run.status == ImportStatus.FAILED
+    assert "mélange plusieurs encodages" in run.error and "ligne 12002" in run.error
+    path.write_bytes(csv_bytes(rows) + ";".join(hr_row("999999") + ["en", "trop"]).encode() + b"\r\n")
+    run = import_file(acting_user=None, kind=ImportKind.AGENTS, file_name="rh.csv", data=path, apply_valid_rows=True)
+    assert run.status == ImportStatus.APPLIED and run.rejected[0][0] == 12002
+    assert Agent.objects.count() == 12_000

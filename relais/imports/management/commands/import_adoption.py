@@ -39,7 +39,7 @@ class Command(BaseCommand):
             acting_user=None,
             kind=ImportKind.ADOPTION,
             file_name=path.name,
-            data=path.read_bytes(),
+            data=path,
             source=options["source"] or "",
             as_of=parse_as_of(options["as_of"]),
             tool=options["tool"],

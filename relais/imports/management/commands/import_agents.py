@@ -33,7 +33,7 @@ class Command(BaseCommand):
             acting_user=None,
             kind=ImportKind.AGENTS,
             file_name=path.name,
-            data=path.read_bytes(),
+            data=path,
             mode=ImportMode.FULL if options["full"] else ImportMode.PARTIAL,
             as_of=parse_as_of(options["as_of"]),
             dry_run=options["dry_run"],
