@@ -43,7 +43,7 @@ def run_create(request):
             tool=data["tool"].code if data["tool"] else "messagerie",
         )
         return redirect("imports:run_detail", public_id=run.public_id)
-    return render(request, "imports/run_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "imports/run_form.html", {"form": form})
 
 
 @require_GET
