@@ -1,0 +1,315 @@
+"""Does mediation work? Activation among agents met by mediators against comparable agents not met.
+
+Method (docs/insights.md, and the impact page, explain it in plain words):
+
+- **Met**: agents of the referential on the sheet of a field-work activity (walk-ins matched later
+  included), counted once, at their FIRST meeting (day d0). Unmatched walk-ins have no account to
+  follow: they are counted apart.
+- **Comparable not met**: agents never met, of the same stratum — same direction, category and site
+  kind (exact matching). For a met agent first met on d0, the comparison at "d0 + t days" is the rate
+  of the not-met agents of its stratum on that same calendar day; the comparison curve is the average
+  of those rates weighted by the met agents (each stratum and day counts as many times as it has met
+  agents), so both curves describe the same mix of strata and days.
+- **Rate** at a point: activated ÷ provisioned accounts among agents in post on the reference day
+  (the programme's rate); a met agent enters the point "d0 + t" only when that day is not in the
+  future, is in post then and holds an account by then.
+- **Intervals (95 %)**: Wilson for the met proportion; for the comparison, a normal interval whose
+  variance sums, per stratum, the per-day binomial standard errors as if perfectly correlated (the
+  same not-met agents are seen on several days: a cautious upper bound), strata being independent;
+  for the difference, met and comparison variances added, the met one stratified.
+
+Counting uses numpy over day intervals: an agent counts as "holding an account" on every day of
+[max(entry, account known), exit) and as "activated" on [max(entry, first sign-in), min(exit,
+disabled)); the number of intervals covering a day is found by binary search in sorted bounds.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import FilteredRelation, Min, Q
+from django.utils import timezone
+
+from relais.adoption.models import Tool
+from relais.agents.models import Agent
+from relais.fieldwork.enums import VisitStatus
+from relais.fieldwork.models import Participation
+from relais.insights.memo import memoised
+from relais.insights.stats import Z95, normal_interval, share, wilson
+
+OFFSETS = (0, 7, 30, 90)
+NEVER = 10**7  # an ordinal day far in the future: "no such date"
+ORIGIN = 0  # an ordinal day in the far past: "since always"
+
+
+@dataclass(frozen=True)
+class ImpactPoint:
+    label: str
+    offset: int | None  # days since the first meeting; None = today for everyone
+    met_agents: int
+    met_activated: int
+    met_interval: tuple[float, float] | None
+    control_rate: float | None
+    control_interval: tuple[float, float] | None
+    control_agents: int  # distinct not-met agents of the matched strata holding an account (on the latest day)
+    difference: float | None
+    difference_interval: tuple[float, float] | None
+    unmatched: int  # met agents left out: no comparable agent on their day
+    strata: int
+
+    @property
+    def met_rate(self) -> float | None:
+        return share(self.met_activated, self.met_agents)
+
+
+@dataclass
+class Impact:
+    day: datetime.date
+    tool: Tool
+    met_total: int  # distinct agents of the referential met (walk-ins matched later included)
+    walk_ins_unmatched: int
+    met_holding: int  # agents met, in post on `day`, holding an account
+    met_activated: int  # of whom activated
+    city_agents: int
+    city_provisioned: int
+    city_activated: int
+    points: list[ImpactPoint]
+    today: ImpactPoint | None
+    computed_at: datetime.datetime = field(default_factory=timezone.now)
+
+    @property
+    def city_rate(self) -> float | None:
+        return share(self.city_activated, self.city_provisioned)
+
+    @property
+    def met_rate(self) -> float | None:
+        return share(self.met_activated, self.met_holding)
+
+    def headline(self) -> str:
+        """ "37 % city-wide; 76 % among the agents met" with the counts behind each figure."""
+        return headline_sentence(self)
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{round(value * 100):d}\u202f%"
+
+
+def headline_sentence(impact: "Impact") -> str:
+    t = impact.today
+    text = f"Comptes activés ({impact.tool.name.lower()}) : {_pct(impact.city_rate)} à l'échelle de la ville"
+    if not impact.met_holding:
+        return text + " ; aucun agent rencontré par les médiateurs n'a encore de compte à suivre."
+    text += (
+        f" ; {_pct(impact.met_rate)} parmi les agents rencontrés par les médiateurs "
+        f"({impact.met_activated} sur {impact.met_holding})"
+    )
+    if t is not None and t.control_rate is not None:
+        text += f", contre {_pct(t.control_rate)} parmi des agents comparables non rencontrés"
+    return text + "."
+
+
+def first_meetings(*, user, day: datetime.date) -> dict[int, int]:
+    """{agent id: ordinal of the first meeting} for agents met by `day` (cancelled visits left out)."""
+    rows = (
+        Participation.objects.visible_to(user)
+        .filter(agent__isnull=False, activity__visit__date__lte=day)
+        .exclude(activity__visit__status=VisitStatus.CANCELLED)
+        .values("agent_id")
+        .annotate(first=Min("activity__visit__date"))
+        .order_by()
+    )
+    return {r["agent_id"]: r["first"].toordinal() for r in rows}
+
+
+def _walk_ins_unmatched(*, user, day: datetime.date) -> int:
+    return (
+        Participation.objects.visible_to(user)
+        .filter(agent__isnull=True, activity__visit__date__lte=day)
+        .exclude(activity__visit__status=VisitStatus.CANCELLED)
+        .count()
+    )
+
+
+def _ordinal(value: datetime.date | None, default: int) -> int:
+    return value.toordinal() if value is not None else default
+
+
+class Population:
+    """Every agent `user` may see, with the day intervals of "holds an account" and "activated"."""
+
+    def __init__(self, *, user, tool: Tool):
+        rows = (
+            Agent.objects.visible_to(user)
+            .annotate(account=FilteredRelation("tool_accounts", condition=Q(tool_accounts__tool=tool)))
+            .values_list(
+                "pk",
+                "direction_id",
+                "category",
+                "site__kind",
+                "entry_date",
+                "exit_date",
+                "account__provisioned_on",
+                "account__activated_on",
+                "account__disabled_on",
+            )
+            .order_by()
+        )
+        ids, strata, acc_start, acc_end, act_start, act_end = [], [], [], [], [], []
+        keys: dict[tuple, int] = {}
+        for pk, direction, category, kind, entry, exit_, provisioned, activated, disabled in rows.iterator(
+            chunk_size=20000
+        ):
+            ids.append(pk)
+            strata.append(keys.setdefault((direction, category, kind), len(keys)))
+            entry_o, exit_o = _ordinal(entry, ORIGIN), _ordinal(exit_, NEVER)
+            known = min(_ordinal(provisioned, NEVER), _ordinal(activated, NEVER))
+            acc_start.append(max(entry_o, known))
+            acc_end.append(exit_o)
+            act_start.append(max(entry_o, _ordinal(activated, NEVER)))
+            act_end.append(min(exit_o, _ordinal(disabled, NEVER)))
+        self.ids = np.array(ids, dtype=np.int64)
+        self.index = {pk: i for i, pk in enumerate(ids)}
+        self.strata = np.array(strata, dtype=np.int64)
+        self.stratum_keys = {v: k for k, v in keys.items()}
+        self.acc_start = np.array(acc_start, dtype=np.int64)
+        self.acc_end = np.array(acc_end, dtype=np.int64)
+        self.act_start = np.array(act_start, dtype=np.int64)
+        self.act_end = np.array(act_end, dtype=np.int64)
+
+    def holds(self, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
+        return (self.acc_start[rows] <= days) & (days < self.acc_end[rows])
+
+    def activated(self, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
+        return (self.act_start[rows] <= days) & (days < self.act_end[rows])
+
+
+def _covering(starts: np.ndarray, ends: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """How many [start, end) intervals contain each day (intervals with start >= end ignored)."""
+    valid = starts < ends
+    s, e = np.sort(starts[valid]), np.sort(ends[valid])
+    return np.searchsorted(s, days, side="right") - np.searchsorted(e, days, side="right")
+
+
+def _point(label, offset, pop: Population, met_rows, met_days, control_by_stratum, day_o) -> ImpactPoint:
+    """One point of the curves: met agents on their reference day against their stratum's not-met that day."""
+    ref = met_days + (offset or 0) if offset is not None else np.full(len(met_rows), day_o)
+    keep = ref <= day_o
+    rows, ref = met_rows[keep], ref[keep]
+    eligible = pop.holds(rows, ref)
+    rows, ref = rows[eligible], ref[eligible]
+    success = pop.activated(rows, ref)
+    strata = pop.strata[rows]
+    # Cells: (stratum, reference day) with their met counts.
+    cells = defaultdict(lambda: [0, 0])
+    for s, d, ok in zip(strata.tolist(), ref.tolist(), success.tolist(), strict=True):
+        cell = cells[(s, d)]
+        cell[0] += 1
+        cell[1] += int(ok)
+    by_stratum_days = defaultdict(list)
+    for s, d in cells:
+        by_stratum_days[s].append(d)
+    control = {}
+    control_agents = 0
+    for s, days in by_stratum_days.items():
+        members = control_by_stratum.get(s)
+        if members is None or not len(members):
+            continue
+        days_arr = np.array(sorted(days), dtype=np.int64)
+        n = _covering(pop.acc_start[members], pop.acc_end[members], days_arr)
+        x = _covering(pop.act_start[members], pop.act_end[members], days_arr)
+        for d, n_d, x_d in zip(days_arr.tolist(), n.tolist(), x.tolist(), strict=True):
+            control[(s, d)] = (n_d, x_d)
+        control_agents += int(n.max()) if len(n) else 0
+    matched = {c: v for c, v in cells.items() if control.get(c, (0, 0))[0] > 0}
+    unmatched = sum(v[0] for c, v in cells.items() if c not in matched)
+    n_met = sum(v[0] for v in matched.values())
+    x_met = sum(v[1] for v in matched.values())
+    if not n_met:
+        return ImpactPoint(label, offset, 0, 0, None, None, None, control_agents, None, None, unmatched, 0)
+    control_rate = 0.0
+    sd_by_stratum = defaultdict(float)
+    met_by_stratum = defaultdict(lambda: [0, 0])
+    for (s, d), (n_c, x_c) in matched.items():
+        big_n, big_x = control[(s, d)]
+        weight = n_c / n_met
+        control_rate += weight * big_x / big_n
+        smoothed = (big_x + 1) / (big_n + 2)  # never a zero-width interval on 0 % or 100 %
+        sd_by_stratum[s] += weight * math.sqrt(smoothed * (1 - smoothed) / big_n)
+        met_by_stratum[s][0] += n_c
+        met_by_stratum[s][1] += x_c
+    var_control = sum(sd * sd for sd in sd_by_stratum.values())
+    var_met = 0.0
+    for n_s, x_s in met_by_stratum.values():
+        p_s = (x_s + 1) / (n_s + 2)
+        var_met += (n_s / n_met) ** 2 * p_s * (1 - p_s) / n_s
+    difference = x_met / n_met - control_rate
+    half = Z95 * math.sqrt(var_met + var_control)
+    return ImpactPoint(
+        label=label,
+        offset=offset,
+        met_agents=n_met,
+        met_activated=x_met,
+        met_interval=wilson(x_met, n_met),
+        control_rate=control_rate,
+        control_interval=normal_interval(control_rate, var_control),
+        control_agents=control_agents,
+        difference=difference,
+        difference_interval=(difference - half, difference + half),
+        unmatched=unmatched,
+        strata=len(met_by_stratum),
+    )
+
+
+def impact(*, user, tool: Tool, day: datetime.date | None = None, offsets=OFFSETS) -> Impact:
+    """The impact figures of `tool` on `day` among the agents `user` may see (memoised until the journal moves)."""
+    day = day or timezone.localdate()
+
+    def compute():
+        met = first_meetings(user=user, day=day)
+        pop = Population(user=user, tool=tool)
+        day_o = day.toordinal()
+        met_rows = np.array([pop.index[a] for a in met if a in pop.index], dtype=np.int64)
+        met_days = np.array([met[a] for a in met if a in pop.index], dtype=np.int64)
+        is_met = np.zeros(len(pop.ids), dtype=bool)
+        is_met[met_rows] = True
+        control_rows = np.nonzero(~is_met)[0]
+        control_by_stratum = {}
+        order = np.argsort(pop.strata[control_rows], kind="stable")
+        sorted_rows = control_rows[order]
+        bounds = np.searchsorted(pop.strata[sorted_rows], np.arange(len(pop.stratum_keys) + 1))
+        for s in range(len(pop.stratum_keys)):
+            control_by_stratum[s] = sorted_rows[bounds[s] : bounds[s + 1]]
+        points = [
+            _point(f"J+{t}" if t else "Jour de la rencontre", t, pop, met_rows, met_days, control_by_stratum, day_o)
+            for t in offsets
+        ]
+        today_point = _point("Aujourd'hui", None, pop, met_rows, met_days, control_by_stratum, day_o)
+        # City-wide figures today: agents in post, accounts held, activated (same rule as the adoption page).
+        everyone = np.arange(len(pop.ids))
+        today_days = np.full(len(everyone), day_o)
+        in_post = _in_post(pop, user=user, day=day)
+        holds = pop.holds(everyone, today_days)
+        activated = pop.activated(everyone, today_days)
+        return Impact(
+            day=day,
+            tool=tool,
+            met_total=len(met),
+            walk_ins_unmatched=_walk_ins_unmatched(user=user, day=day),
+            met_holding=int(holds[met_rows].sum()),
+            met_activated=int(activated[met_rows].sum()),
+            city_agents=in_post,
+            city_provisioned=int(holds.sum()),
+            city_activated=int(activated.sum()),
+            points=points,
+            today=today_point,
+        )
+
+    return memoised("impact", user=user, params=(tool.pk, day, tuple(offsets)), compute=compute)
+
+
+def _in_post(pop: Population, *, user, day: datetime.date) -> int:
+    return Agent.objects.visible_to(user).in_post(day).count()

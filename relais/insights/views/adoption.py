@@ -1,0 +1,166 @@
+"""The adoption dashboard page: funnel, trend, rates by group, the map of sites."""
+
+from django.conf import settings
+from django.shortcuts import render
+
+from relais.adoption.enums import RECENT_USE_DAYS
+from relais.insights import charts
+from relais.insights.adoption import adoption_dashboard, adoption_tables
+from relais.insights.forms import DashboardFilterForm
+from relais.insights.permissions import can_view_dashboards, sees_full_detail
+from relais.insights.tables import Hidden, Table
+from relais.insights.views.common import Figure, nav, pct, rate_bars, require, shared
+
+TOP_SITES = 20
+BAR_BREAKDOWNS = [
+    ("direction", "Par direction"),
+    ("site_kind", "Par type de site"),
+    ("category", "Par catégorie"),
+    ("filiere", "Par filière"),
+    ("statut", "Par statut"),
+]
+
+
+def _extremes(table: Table) -> str:
+    pairs = [
+        (row[0], rate)
+        for row, rate in zip(table.rows, table.column("Taux d'activation"), strict=True)
+        if rate is not None and not isinstance(rate, Hidden)
+    ]
+    if len(pairs) < 2:
+        return ""
+    low = min(pairs, key=lambda p: p[1])
+    high = max(pairs, key=lambda p: p[1])
+    return f"Taux le plus bas : {low[0]} ({pct(low[1])}) ; le plus haut : {high[0]} ({pct(high[1])})."
+
+
+def adoption_page(request) -> dict:
+    """Context of the adoption page (also used by its exports): figures, charts and tables."""
+    user = request.user
+    form = DashboardFilterForm(request.GET or None, user=user)
+    tool, day, population = form.values()
+    context = {"form": form, "tool": tool, "day": day, "figures": [], "tables": {}, "nav": nav(user)}
+    if tool is None:
+        return context
+    dashboard = adoption_dashboard(user=user, tool=tool, day=day, population=population)
+    full = sees_full_detail(user)
+    tables = adoption_tables(dashboard)
+    sites_table = tables.pop("adoption-site")
+    shown = shared(user, tables)
+    threshold = settings.RELAIS_SMALL_GROUP_THRESHOLD
+    total = dashboard.total
+    figures = []
+
+    stages = dashboard.funnel_of(tool)
+    if stages:
+        funnel = [(s.label, s.count, s.of_agents) for s in stages]
+        figures.append(
+            Figure(
+                id="entonnoir",
+                title=f"Entonnoir : {tool.name}",
+                summary=(
+                    f"Sur {stages[0].count} agents en poste, {stages[1].count} ont un compte, {stages[2].count} "
+                    f"l'ont activé et {stages[3].count} l'ont utilisé ces {RECENT_USE_DAYS} derniers jours."
+                ),
+                svg=charts.funnel_chart(funnel, chart_id="entonnoir-chart", labelled_by="entonnoir-summary"),
+                table=shown["adoption-funnel"],
+            )
+        )
+    points = dashboard.trend
+    trend_table = shown["adoption-trend"]
+    rates = trend_table.column("Taux d'activation")
+    series = [
+        {
+            "name": "Taux d'activation",
+            "points": [(i, r, None, None) if not isinstance(r, Hidden) else None for i, r in enumerate(rates)],
+        }
+    ]
+    first, last = points[0], points[-1]
+    figures.append(
+        Figure(
+            id="evolution",
+            title="Évolution du taux d'activation",
+            summary=(
+                f"Le taux d'activation est passé de {pct(rates[0])} au {first.day:%d/%m/%Y} "
+                f"à {pct(rates[-1])} au {last.day:%d/%m/%Y}."
+            ),
+            svg=charts.line_chart(
+                series,
+                [f"{p.day:%m/%y}" if p.day.day == 1 else f"{p.day:%d/%m}" for p in points],
+                chart_id="evolution-chart",
+                labelled_by="evolution-summary",
+            ),
+            table=trend_table,
+        )
+    )
+    for key, title in BAR_BREAKDOWNS:
+        table = shown[f"adoption-{key}"]
+        if len(table.rows) < 1:
+            continue
+        figures.append(
+            Figure(
+                id=key,
+                title=title,
+                summary=_extremes(table) or f"{len(table.rows)} groupe(s).",
+                svg=rate_bars(table, chart_id=f"{key}-chart"),
+                table=table,
+            )
+        )
+    # Sites: the map, and the sites with the most accounts left to activate (where to go first).
+    site_rows = dashboard.breakdowns["site"]
+    map_points = [
+        {
+            "name": p.name,
+            "lat": p.latitude,
+            "lon": p.longitude,
+            "rate": p.figures.rate if (full or p.figures.agents >= threshold) else None,
+            "agents": p.figures.agents,
+        }
+        for p in dashboard.sites
+    ]
+    best = sorted(site_rows, key=lambda f: (-f.to_activate, f.label))[:TOP_SITES]
+    top = Table(
+        key="adoption-site-top",
+        caption=f"Les {TOP_SITES} sites où le plus de comptes attendent d'être activés",
+        columns=sites_table.columns,
+        rows=[[f.label, f.agents, f.provisioned, f.activated, f.rate, f.recent, f.to_activate] for f in best],
+    )
+    top = shared(user, {"t": top})["t"]
+    names = ", ".join(f"{f.label} ({f.to_activate})" for f in best[:3] if f.to_activate)
+    figures.append(
+        Figure(
+            id="carte",
+            title="Carte des sites",
+            summary=(
+                f"{len(map_points)} sites placés selon leurs coordonnées, forme et couleur selon le taux d'activation."
+                + (f" Sites avec le plus de comptes à activer : {names}." if names else "")
+            ),
+            svg=charts.site_map(map_points, chart_id="carte-chart", labelled_by="carte-summary"),
+            table=top,
+        )
+    )
+    tables = {**shown, "adoption-site": shared(user, {"s": sites_table})["s"]}
+    if len(dashboard.breakdowns["service"]) <= 80:
+        figures.append(
+            Figure(
+                id="service",
+                title="Par service",
+                summary=_extremes(shown["adoption-service"]),
+                table=shown["adoption-service"],
+            )
+        )
+    context |= {
+        "dashboard": dashboard,
+        "total": total,
+        "figures": figures,
+        "tables": tables,
+        "full_detail": full,
+        "threshold": threshold,
+        "query": request.GET.urlencode(),
+    }
+    return context
+
+
+def adoption(request):
+    require(can_view_dashboards(request.user))
+    return render(request, "insights/adoption.html", adoption_page(request))

@@ -1,0 +1,21 @@
+"""CSV and XLSX downloads of every dashboard table, with the page's filters (and its small-group rule)."""
+
+from django.http import Http404
+
+from relais.insights.permissions import can_view_dashboards
+from relais.insights.views.adoption import adoption_page
+from relais.insights.views.common import file_response, require
+
+PAGES = {"adoption": adoption_page}
+
+
+def table_export(request, page: str, key: str, fmt: str):
+    require(can_view_dashboards(request.user))
+    build = PAGES.get(page)
+    if build is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    tables = build(request)["tables"]
+    table = tables.get(key)
+    if table is None:
+        raise Http404
+    return file_response(table, fmt, key)
