@@ -22,7 +22,8 @@ from relais.agents.models import Agent
 from relais.demo import bulk
 from relais.demo.services import journal_demo_load
 from relais.fieldwork.enums import ActivityKind, Autonomy, Equipment, Level, Redirection, VisitOrigin, VisitStatus
-from relais.fieldwork.models import Activity, Participation, Topic, Visit
+from relais.fieldwork.models import Activity, Participation, Visit
+from relais.knowledge.models import Topic
 from relais.organisation.enums import SiteKind
 
 VISITS_PER_50K = 480

@@ -15,7 +15,8 @@ from relais.fieldwork.enums import (
     Redirection,
     VisitOrigin,
 )
-from relais.fieldwork.models import SENSITIVE_HELP, Topic
+from relais.fieldwork.models import SENSITIVE_HELP
+from relais.knowledge.models import Topic
 from relais.organisation.models import Direction, Site
 
 

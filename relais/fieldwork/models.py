@@ -39,22 +39,6 @@ def _sees_team(user) -> bool:
     return bool(user.is_superuser or user.role in TEAM_ROLES)
 
 
-class Topic(PublicIdModel, TimestampedModel):
-    """A topic of the programme's catalogue (DOMAIN.md §5), editable by the coordinator."""
-
-    code = models.SlugField("code", max_length=48, unique=True)
-    name = models.CharField("intitulé", max_length=150)
-    position = models.PositiveSmallIntegerField("ordre", default=0)
-    is_active = models.BooleanField("proposé", default=True, help_text="Décocher pour ne plus le proposer.")
-
-    class Meta:
-        verbose_name = "thème"
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-
 class VisitQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
@@ -147,7 +131,7 @@ class Activity(PublicIdModel, TimestampedModel):
     level = models.CharField("niveau", max_length=16, choices=Level.choices, blank=True)
     duration_minutes = models.PositiveSmallIntegerField("durée (minutes)", default=30)
     equipment = models.CharField("matériel", max_length=16, choices=Equipment.choices, default=Equipment.PHONE)
-    topics = models.ManyToManyField(Topic, verbose_name="thèmes", blank=True, related_name="activities")
+    topics = models.ManyToManyField("knowledge.Topic", verbose_name="thèmes", blank=True, related_name="activities")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="créé par",

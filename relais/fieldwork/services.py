@@ -15,7 +15,6 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from relais.accounts.enums import Role
 from relais.adoption.enums import Source
@@ -33,8 +32,9 @@ from relais.fieldwork.enums import (
     VisitOrigin,
     VisitStatus,
 )
-from relais.fieldwork.models import Activity, Participation, Topic, Visit, WriteReceipt
+from relais.fieldwork.models import Activity, Participation, Visit, WriteReceipt
 from relais.journal.services import journal_record, model_changes
+from relais.knowledge.models import Topic
 from relais.organisation.models import Direction, Site
 
 T = TypeVar("T", bound=models.Model)
@@ -676,33 +676,3 @@ def participant_delete(*, participation: Participation, acting_user, idempotency
     return _once(
         idempotency_key, operation="participant_delete", acting_user=acting_user, model=Participation, write=write
     )
-
-
-# --- Topic catalogue --------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def topic_save(*, acting_user, name: str, topic: Topic | None = None, is_active: bool = True) -> Topic:
-    """Add a topic to the catalogue or rename/retire one (the coordinator's catalogue, DOMAIN.md §5)."""
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "Indiquez l'intitulé du thème."})
-    if topic is None:
-        base = slugify(name)[:40] or "theme"
-        code, n = base, 1
-        while Topic.objects.filter(code=code).exists():
-            n += 1
-            code = f"{base}-{n}"
-        position = (Topic.objects.aggregate(m=models.Max("position"))["m"] or 0) + 1
-        topic = Topic.objects.create(code=code, name=name, position=position, is_active=is_active)
-        journal_record(acting_user=acting_user, action="fieldwork.topic_create", obj=topic, payload={"intitulé": name})
-        return topic
-    before = _snapshot(topic, ["name", "is_active"])
-    topic.name, topic.is_active = name, is_active
-    changes = model_changes(topic, ["name", "is_active"], before)
-    if changes:
-        topic.save()
-        journal_record(
-            acting_user=acting_user, action="fieldwork.topic_update", obj=topic, payload={"modifications": changes}
-        )
-    return topic

@@ -35,7 +35,6 @@ SEED_MIGRATIONS = [
     "relais.knowledge.migrations.0002_topic_catalogue",
     "relais.knowledge.migrations.0003_seed_guides",
     "relais.helpdesk.migrations.0002_line_defaults",
-    "relais.fieldwork.migrations.0002_topic_catalogue",
 ]
 
 

@@ -15,7 +15,7 @@ from relais.accounts.models import User
 from relais.core.exports import csv_bytes, xlsx_bytes
 from relais.fieldwork import permissions, selectors
 from relais.fieldwork.enums import ActivityKind
-from relais.fieldwork.models import Topic
+from relais.knowledge.models import Topic
 from relais.organisation.models import Direction, Site
 
 

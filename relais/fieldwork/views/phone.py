@@ -26,8 +26,10 @@ from relais.fieldwork.forms import (
     VisitNotesForm,
     WalkInForm,
 )
-from relais.fieldwork.models import Activity, Participation, Topic, Visit
+from relais.fieldwork.models import Activity, Participation, Visit
 from relais.journal.models import Entry
+from relais.knowledge import services as knowledge_services
+from relais.knowledge.models import Topic
 from relais.organisation.models import Direction
 
 
@@ -455,10 +457,10 @@ def topic_list(request):
     if request.method == "POST":
         topic = None
         if request.POST.get("topic"):
-            topic = get_object_or_404(Topic, public_id=request.POST["topic"])
+            topic = get_object_or_404(Topic, code=request.POST["topic"])
         if form.is_valid():
             try:
-                services.topic_save(
+                knowledge_services.topic_save(
                     acting_user=request.user,
                     topic=topic,
                     name=form.cleaned_data["name"],

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('adoption', '0002_tool_catalogue'),
-        ('fieldwork', '0002_topic_catalogue'),
+        ('fieldwork', '0001_visits_activities_participations'),
         ('organisation', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
