@@ -12,6 +12,7 @@ from relais.accounts.permissions import can_list_agents
 from relais.fieldwork.permissions import can_record_fieldwork, can_view_team_activities
 from relais.helpdesk.permissions import can_use_helpdesk
 from relais.imports.permissions import can_import
+from relais.insights.permissions import can_view_dashboards
 from relais.interventions.permissions import can_request_intervention, can_triage
 from relais.planning.permissions import can_plan, can_view_own_visits
 
@@ -34,6 +35,7 @@ ENTRIES = [
     Entry("Interventions", "interventions:request_list", lambda u: can_request_intervention(u) or can_triage(u)),
     Entry("Guides", "knowledge:article_list", lambda user: True),
     Entry("Imports", "imports:run_list", can_import),
+    Entry("Indicateurs", "insights:adoption", can_view_dashboards),
 ]
 
 

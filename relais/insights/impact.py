@@ -38,6 +38,7 @@ from relais.fieldwork.enums import VisitStatus
 from relais.fieldwork.models import Participation
 from relais.insights.memo import memoised
 from relais.insights.stats import Z95, normal_interval, share, wilson
+from relais.insights.tables import Column, Table
 
 OFFSETS = (0, 7, 30, 90)
 NEVER = 10**7  # an ordinal day far in the future: "no such date"
@@ -313,3 +314,39 @@ def impact(*, user, tool: Tool, day: datetime.date | None = None, offsets=OFFSET
 
 def _in_post(pop: Population, *, user, day: datetime.date) -> int:
     return Agent.objects.visible_to(user).in_post(day).count()
+
+
+def impact_table(result) -> Table:
+    rows = []
+    for p in [*result.points, *([result.today] if result.today else [])]:
+        rows.append(
+            [
+                p.label,
+                p.met_agents,
+                p.met_activated,
+                p.met_rate,
+                p.met_interval,
+                p.control_rate,
+                p.control_interval,
+                p.difference,
+                p.difference_interval,
+                p.unmatched,
+            ]
+        )
+    return Table(
+        key="impact-curves",
+        caption=f"{result.tool.name} : taux d'activation des agents rencontrés et d'agents comparables non rencontrés",
+        columns=[
+            Column("Moment"),
+            Column("Agents rencontrés avec un compte", "int", is_size=True),
+            Column("dont activés", "int"),
+            Column("Taux des agents rencontrés", "rate"),
+            Column("IC 95 % (rencontrés)", "interval"),
+            Column("Taux des comparables non rencontrés", "rate"),
+            Column("IC 95 % (comparables)", "interval"),
+            Column("Écart", "points"),
+            Column("IC 95 % (écart)", "interval"),
+            Column("Rencontrés sans comparable", "int"),
+        ],
+        rows=rows,
+    )

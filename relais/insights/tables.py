@@ -19,7 +19,7 @@ NARROW_NBSP = "\u202f"
 @dataclass(frozen=True)
 class Column:
     label: str
-    kind: str = "text"  # text | int | rate | number | date
+    kind: str = "text"  # text | int | rate | number | date | interval (a pair of shares) | points (a difference)
     # True on the column whose value is the size of the row's group (the one the threshold applies to).
     is_size: bool = False
 
@@ -111,6 +111,11 @@ def format_cell(value, kind: str) -> str:
         return _french_number(value, 1)
     if kind == "date" and isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
+    if kind == "interval":
+        low, high = value
+        return f"{_french_number(low * 100, 1)} à {_french_number(high * 100, 1)}{NARROW_NBSP}%"
+    if kind == "points":
+        return f"{'+' if value >= 0 else '−'}{_french_number(abs(value) * 100, 1)}{NARROW_NBSP}pts"
     return str(value)
 
 
@@ -126,6 +131,10 @@ def export_cell(value, kind: str) -> str:
         return f"{value * 100:.1f}".replace(".", ",")
     if kind == "number":
         return f"{value:.1f}".replace(".", ",")
+    if kind == "interval":
+        return " à ".join(f"{v * 100:.1f}".replace(".", ",") for v in value)
+    if kind == "points":
+        return f"{value * 100:+.1f}".replace(".", ",")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)

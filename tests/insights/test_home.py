@@ -94,7 +94,7 @@ def test_hr_overview_counts_only_their_directions(city, users):
 
 def test_coordinator_home_shows_city_figures(client, city, users, django_assert_max_num_queries):
     client.force_login(users[Role.COORDINATOR])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("insights:home"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -102,6 +102,8 @@ def test_coordinator_home_shows_city_figures(client, city, users, django_assert_
     assert "60,0\u202f%" in html  # 3 activated of 5 mailboxes
     assert "DFPE — Familles et petite enfance" in html and "DPE — Propreté et eau" in html
     assert "Par type de site" in html and "Par catégorie" in html
+    assert 'data-testid="headline"' in html and "60\u202f% à l&#x27;échelle de la ville" in html
+    assert reverse("insights:adoption") in html and reverse("insights:campaign_list") in html
     assert "!!MISSING" not in html
 
 
@@ -134,13 +136,13 @@ def test_hr_without_direction_is_told_so(client, db):
     ("role", "expected"),
     [(Role.MEDIATOR, "Ma journée"), (Role.HELPDESK, "File d'attente")],
 )
-def test_field_roles_get_their_placeholder_and_search(client, users, role, expected):
+def test_field_roles_get_their_summary_and_search(client, users, role, expected):
     client.force_login(users[role])
     html = client.get(reverse("insights:home")).content.decode()
     assert expected in html
-    assert "pas encore en service" in html
     assert f'action="{reverse("agents:agent_list")}"' in html
     assert "Taux d'activation" not in html
+    assert "!!MISSING" not in html
 
 
 def test_user_without_role_sees_no_data(client, city):
@@ -206,3 +208,28 @@ def test_home_figures_are_memoised_until_the_journal_moves(city, users, settings
     assert as_tuple(first.total) == (6, 5, 3)
     assert as_tuple(home_overview(user=coordinator, tool=tool).total) == (6, 5, 4)
     cache.clear()
+
+
+def test_mediator_home_lists_todays_visits_and_open_followups(client, users):
+    from relais.fieldwork.enums import VisitStatus
+    from tests.fieldwork.factories import ActivityFactory, ParticipationFactory, VisitFactory
+
+    mediator = users[Role.MEDIATOR]
+    visit = VisitFactory(mediators=[mediator], status=VisitStatus.PLANNED, date=datetime.date.today())
+    VisitFactory(mediators=[mediator], date=datetime.date.today() - datetime.timedelta(days=1))
+    ParticipationFactory(
+        activity=ActivityFactory(visit=visit), followup_needed=True, followup_reason="Revoir la double authentification"
+    )
+    client.force_login(mediator)
+    html = client.get(reverse("insights:home")).content.decode()
+    assert visit.site.name in html and reverse("fieldwork:visit_detail", args=[visit.public_id]) in html
+    assert "1 participant" in html
+    assert "1 suivi à faire" in html
+    assert reverse("fieldwork:my_day") in html
+
+
+def test_helpdesk_home_summarises_the_queue(client, users):
+    client.force_login(users[Role.HELPDESK])
+    html = client.get(reverse("insights:home")).content.decode()
+    assert 'data-testid="queue-open">0<' in html and 'data-testid="queue-breached">0<' in html
+    assert reverse("helpdesk:ticket_list") in html

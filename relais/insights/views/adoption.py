@@ -62,7 +62,7 @@ def adoption_page(request) -> dict:
                     f"Sur {stages[0].count} agents en poste, {stages[1].count} ont un compte, {stages[2].count} "
                     f"l'ont activé et {stages[3].count} l'ont utilisé ces {RECENT_USE_DAYS} derniers jours."
                 ),
-                svg=charts.funnel_chart(funnel, chart_id="entonnoir-chart", labelled_by="entonnoir-summary"),
+                svg=charts.funnel_chart(funnel, chart_id="entonnoir-chart", labelled_by="entonnoir-chart-summary"),
                 table=shown["adoption-funnel"],
             )
         )
@@ -88,7 +88,7 @@ def adoption_page(request) -> dict:
                 series,
                 [f"{p.day:%m/%y}" if p.day.day == 1 else f"{p.day:%d/%m}" for p in points],
                 chart_id="evolution-chart",
-                labelled_by="evolution-summary",
+                labelled_by="evolution-chart-summary",
             ),
             table=trend_table,
         )
@@ -135,7 +135,7 @@ def adoption_page(request) -> dict:
                 f"{len(map_points)} sites placés selon leurs coordonnées, forme et couleur selon le taux d'activation."
                 + (f" Sites avec le plus de comptes à activer : {names}." if names else "")
             ),
-            svg=charts.site_map(map_points, chart_id="carte-chart", labelled_by="carte-summary"),
+            svg=charts.site_map(map_points, chart_id="carte-chart", labelled_by="carte-chart-summary"),
             table=top,
         )
     )

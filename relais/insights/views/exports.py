@@ -5,8 +5,11 @@ from django.http import Http404
 from relais.insights.permissions import can_view_dashboards
 from relais.insights.views.adoption import adoption_page
 from relais.insights.views.common import file_response, require
+from relais.insights.views.impact import impact_page
+from relais.insights.views.output import output_page
 
-PAGES = {"adoption": adoption_page}
+# Each page builder returns the page's context; its "tables" are exactly what the page shows.
+PAGES = {"adoption": adoption_page, "impact": impact_page, "activite": output_page}
 
 
 def table_export(request, page: str, key: str, fmt: str):
@@ -14,8 +17,7 @@ def table_export(request, page: str, key: str, fmt: str):
     build = PAGES.get(page)
     if build is None or fmt not in ("csv", "xlsx"):
         raise Http404
-    tables = build(request)["tables"]
-    table = tables.get(key)
+    table = build(request)["tables"].get(key)
     if table is None:
         raise Http404
     return file_response(table, fmt, key)
