@@ -66,6 +66,7 @@ test-postgresql: install-dev system-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/relais} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
+	@mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run

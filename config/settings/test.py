@@ -7,7 +7,7 @@ os.environ.setdefault("RELAIS_SECURE", "false")
 os.environ.setdefault("RELAIS_DEMO", "true")
 
 from config.settings.base import *  # noqa: E402, F403
-from config.settings.base import TEMPLATES
+from config.settings.base import BASE_DIR, DATABASES, TEMPLATES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -26,3 +26,9 @@ RELAIS_JOURNAL_DB_GUARD = False
 WHITENOISE_AUTOREFRESH = True
 # Figures are recomputed on every request in tests (tests/insights turns the memo on where it tests it).
 RELAIS_OVERVIEW_CACHE_SECONDS = 0
+
+# A file, not SQLite's in-memory default: tests of concurrent writers need several connections to
+# one database, as in production (WAL, immediate transactions).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}

@@ -1,14 +1,13 @@
 """Two phones (or a phone and its outbox) sending the same entry at the same instant write it once.
 
-PostgreSQL only: SQLite's in-memory test database cannot take concurrent writers; the SQLite case is
-covered under load by bench/bench_fieldwork.py against a real file.
+On SQLite and PostgreSQL alike (the SQLite test database is a file, as in production).
 """
 
 import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from relais.fieldwork import services
 from relais.fieldwork.models import Participation, WriteReceipt
@@ -18,8 +17,6 @@ from tests.fieldwork.factories import ActivityFactory, MediatorFactory, VisitFac
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_requests_with_the_same_key_write_once():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (SQLite: see bench/bench_fieldwork.py)")
     mediator = MediatorFactory()
     direction = DirectionFactory(code="DPE")
     activity = ActivityFactory(visit=VisitFactory(mediators=[mediator]))
