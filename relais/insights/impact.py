@@ -29,7 +29,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import FilteredRelation, Min, Q
+from django.db import connection
+from django.db.models import Min
 from django.utils import timezone
 
 from relais.adoption.models import Tool
@@ -135,51 +136,55 @@ def _walk_ins_unmatched(*, user, day: datetime.date) -> int:
     )
 
 
-def _ordinal(value: datetime.date | None, default: int) -> int:
-    return value.toordinal() if value is not None else default
+def _ordinal_sql(column: str, vendor: str) -> str:
+    """SQL turning a date column into Python's date ordinal (NULL stays NULL), so no row is parsed in Python."""
+    if vendor == "postgresql":
+        return f"({column} - DATE '0001-01-01' + 1)"
+    # SQLite: julianday() of a date is N.5 at midnight; the integer part minus 1721424 is the ordinal.
+    return f"(CAST(julianday({column}) AS INTEGER) - 1721424)"
 
 
 class Population:
-    """Every agent `user` may see, with the day intervals of "holds an account" and "activated"."""
+    """Every agent `user` may see, with the day intervals of "holds an account" and "activated".
+
+    One query, dates converted to ordinals by the database: at 50,000 agents the rows arrive as integers
+    straight into numpy. The agents are those of `Agent.objects.visible_to(user)` (its SQL is embedded).
+    """
 
     def __init__(self, *, user, tool: Tool):
-        rows = (
-            Agent.objects.visible_to(user)
-            .annotate(account=FilteredRelation("tool_accounts", condition=Q(tool_accounts__tool=tool)))
-            .values_list(
-                "pk",
-                "direction_id",
-                "category",
-                "site__kind",
-                "entry_date",
-                "exit_date",
-                "account__provisioned_on",
-                "account__activated_on",
-                "account__disabled_on",
-            )
-            .order_by()
+        visible_sql, visible_params = Agent.objects.visible_to(user).order_by().values("pk").query.sql_with_params()
+        vendor = connection.vendor
+        columns = ", ".join(
+            _ordinal_sql(c, vendor)
+            for c in ("a.entry_date", "a.exit_date", "t.provisioned_on", "t.activated_on", "t.disabled_on")
         )
-        ids, strata, acc_start, acc_end, act_start, act_end = [], [], [], [], [], []
+        # Only constant fragments and Django's own compiled SQL are joined; every value is a parameter.
+        sql = (
+            f"SELECT a.id, a.direction_id, a.category, s.kind, {columns} "  # noqa: S608
+            "FROM agents_agent a LEFT JOIN organisation_site s ON s.id = a.site_id "
+            "LEFT JOIN adoption_toolaccount t ON t.agent_id = a.id AND t.tool_id = %s "
+            f"WHERE a.id IN ({visible_sql})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [tool.pk, *visible_params])
+            rows = cursor.fetchall()
         keys: dict[tuple, int] = {}
-        for pk, direction, category, kind, entry, exit_, provisioned, activated, disabled in rows.iterator(
-            chunk_size=20000
-        ):
-            ids.append(pk)
-            strata.append(keys.setdefault((direction, category, kind), len(keys)))
-            entry_o, exit_o = _ordinal(entry, ORIGIN), _ordinal(exit_, NEVER)
-            known = min(_ordinal(provisioned, NEVER), _ordinal(activated, NEVER))
-            acc_start.append(max(entry_o, known))
-            acc_end.append(exit_o)
-            act_start.append(max(entry_o, _ordinal(activated, NEVER)))
-            act_end.append(min(exit_o, _ordinal(disabled, NEVER)))
+        strata = [keys.setdefault((d, c, k), len(keys)) for _pk, d, c, k, *_dates in rows]
+        ids = [r[0] for r in rows]
+
+        def column(i, default):
+            return np.array([default if r[i] is None else r[i] for r in rows], dtype=np.int64)
+
+        entry, exit_ = column(4, ORIGIN), column(5, NEVER)
+        provisioned, activated, disabled = column(6, NEVER), column(7, NEVER), column(8, NEVER)
         self.ids = np.array(ids, dtype=np.int64)
         self.index = {pk: i for i, pk in enumerate(ids)}
         self.strata = np.array(strata, dtype=np.int64)
         self.stratum_keys = {v: k for k, v in keys.items()}
-        self.acc_start = np.array(acc_start, dtype=np.int64)
-        self.acc_end = np.array(acc_end, dtype=np.int64)
-        self.act_start = np.array(act_start, dtype=np.int64)
-        self.act_end = np.array(act_end, dtype=np.int64)
+        self.acc_start = np.maximum(entry, np.minimum(provisioned, activated))
+        self.acc_end = exit_
+        self.act_start = np.maximum(entry, activated)
+        self.act_end = np.minimum(exit_, disabled)
 
     def holds(self, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
         return (self.acc_start[rows] <= days) & (days < self.acc_end[rows])

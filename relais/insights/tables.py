@@ -7,7 +7,7 @@ always show the same figures. Statistics shared beyond the team hide small group
 """
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 
@@ -42,7 +42,7 @@ class Table:
     rows: list[list]
     note: str = ""
     hidden_rows: int = 0
-    extra: dict = field(default_factory=dict)
+    threshold: int = 0
 
     def hide_small_groups(self, threshold: int | None = None) -> "Table":
         """A copy where rows whose group is smaller than the threshold show "< N" instead of figures.
@@ -63,7 +63,7 @@ class Table:
                 )
             else:
                 rows.append(row)
-        return replace(self, rows=rows, hidden_rows=hidden)
+        return replace(self, rows=rows, hidden_rows=hidden, threshold=threshold)
 
     # --- Display -----------------------------------------------------------------------------------------
 
@@ -74,6 +74,25 @@ class Table:
         """Rows for the HTML table: (text, is_number) per cell; the first cell is the row's header."""
         kinds = [c.kind for c in self.columns]
         return [[(text, kind != "text") for text, kind in zip(row, kinds, strict=True)] for row in self.display_rows()]
+
+    def tbody_html(self) -> str:
+        """The body rows as HTML, built here rather than in a template loop: thousands of cells render in
+        a few milliseconds (every text is escaped; the first cell is the row header)."""
+        from django.utils.html import escape
+        from django.utils.safestring import mark_safe
+
+        numeric = [c.kind != "text" for c in self.columns]
+        out = []
+        for row in self.display_rows():
+            cells = [f'<th scope="row">{escape(row[0])}</th>']
+            cells += [
+                f'<td class="num">{escape(text)}</td>' if numeric[i] else f"<td>{escape(text)}</td>"
+                for i, text in enumerate(row[1:], start=1)
+            ]
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        if not out:
+            out.append(f'<tr><td colspan="{len(self.columns)}">Aucune donnée.</td></tr>')
+        return mark_safe("\n".join(out))  # noqa: S308 - every cell escaped above
 
     def column(self, label: str) -> list:
         index = next(i for i, c in enumerate(self.columns) if c.label == label)

@@ -7,6 +7,7 @@ from relais.adoption.enums import RECENT_USE_DAYS
 from relais.insights import charts
 from relais.insights.adoption import adoption_dashboard, adoption_tables
 from relais.insights.forms import DashboardFilterForm
+from relais.insights.memo import memoised
 from relais.insights.permissions import can_view_dashboards, sees_full_detail
 from relais.insights.tables import Hidden, Table
 from relais.insights.views.common import Figure, nav, pct, rate_bars, require, shared
@@ -42,8 +43,19 @@ def adoption_page(request) -> dict:
     context = {"form": form, "tool": tool, "day": day, "figures": [], "tables": {}, "nav": nav(user)}
     if tool is None:
         return context
-    dashboard = adoption_dashboard(user=user, tool=tool, day=day, population=population)
     full = sees_full_detail(user)
+    # The figures (charts drawn, tables built) are memoised with the data they come from.
+    built = memoised(
+        "adoption-page",
+        user=user,
+        params=(tool.pk, day, population, full),
+        compute=lambda: _build(user, tool, day, population, full),
+    )
+    return context | built | {"query": request.GET.urlencode()}
+
+
+def _build(user, tool, day, population, full) -> dict:
+    dashboard = adoption_dashboard(user=user, tool=tool, day=day, population=population)
     tables = adoption_tables(dashboard)
     sites_table = tables.pop("adoption-site")
     shown = shared(user, tables)
@@ -149,16 +161,14 @@ def adoption_page(request) -> dict:
                 table=shown["adoption-service"],
             )
         )
-    context |= {
-        "dashboard": dashboard,
+    return {
         "total": total,
+        "sites_count": len(site_rows),
         "figures": figures,
         "tables": tables,
         "full_detail": full,
         "threshold": threshold,
-        "query": request.GET.urlencode(),
     }
-    return context
 
 
 def adoption(request):
