@@ -206,18 +206,15 @@ def trend_days(day: datetime.date, months: int = 12) -> list[datetime.date]:
 
 
 def trend(*, user, tool: Tool, days: list[datetime.date], population: PopulationFilter) -> list[TrendPoint]:
-    """The activation rate on each of `days`, each with its own agents in post, in one scan."""
-    agents = _agents(user, population).annotate(
-        **{ACCOUNT: FilteredRelation("tool_accounts", condition=Q(tool_accounts__tool=tool))}
-    )
-    aggregates = {}
-    for i, d in enumerate(days):
-        post = in_post_q(d)
-        aggregates[f"n{i}"] = Count("pk", filter=post)
-        aggregates[f"p{i}"] = Count(f"{ACCOUNT}__pk", filter=post & provisioned_q(d, ACCOUNT))
-        aggregates[f"a{i}"] = Count(f"{ACCOUNT}__pk", filter=post & activated_q(d, ACCOUNT))
-    counts = agents.aggregate(**aggregates)
-    return [TrendPoint(d, counts[f"n{i}"], counts[f"p{i}"], counts[f"a{i}"]) for i, d in enumerate(days)]
+    """The activation rate on each of `days`, each with its own agents in post.
+
+    The agents' dates are read once as day numbers (`relais.insights.impact.Population`); each day's
+    counts are then binary searches in sorted interval bounds — the same rules as `activation_by`.
+    """
+    from relais.insights.impact import Population, counts_on
+
+    pop = Population(user=user, tool=tool, population=population)
+    return [TrendPoint(d, *figures) for d, figures in zip(days, counts_on(pop, days), strict=True)]
 
 
 def _labels(user, rows: list[dict]) -> dict[str, dict]:

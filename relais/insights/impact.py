@@ -38,6 +38,7 @@ from relais.agents.models import Agent
 from relais.fieldwork.enums import VisitStatus
 from relais.fieldwork.models import Participation
 from relais.insights.memo import memoised
+from relais.insights.population import PopulationFilter
 from relais.insights.stats import Z95, normal_interval, share, wilson
 from relais.insights.tables import Column, Table
 
@@ -151,8 +152,9 @@ class Population:
     straight into numpy. The agents are those of `Agent.objects.visible_to(user)` (its SQL is embedded).
     """
 
-    def __init__(self, *, user, tool: Tool):
-        visible_sql, visible_params = Agent.objects.visible_to(user).order_by().values("pk").query.sql_with_params()
+    def __init__(self, *, user, tool: Tool, population: PopulationFilter | None = None):
+        agents = Agent.objects.visible_to(user).filter((population or PopulationFilter()).q())
+        visible_sql, visible_params = agents.order_by().values("pk").query.sql_with_params()
         vendor = connection.vendor
         columns = ", ".join(
             _ordinal_sql(c, vendor)
@@ -181,6 +183,7 @@ class Population:
         self.index = {pk: i for i, pk in enumerate(ids)}
         self.strata = np.array(strata, dtype=np.int64)
         self.stratum_keys = {v: k for k, v in keys.items()}
+        self.post_start, self.post_end = entry, exit_
         self.acc_start = np.maximum(entry, np.minimum(provisioned, activated))
         self.acc_end = exit_
         self.act_start = np.maximum(entry, activated)
@@ -191,6 +194,15 @@ class Population:
 
     def activated(self, rows: np.ndarray, days: np.ndarray) -> np.ndarray:
         return (self.act_start[rows] <= days) & (days < self.act_end[rows])
+
+
+def counts_on(pop: "Population", days: list[datetime.date]) -> list[tuple[int, int, int]]:
+    """(agents in post, holding an account, activated) on each day, by binary search in the sorted bounds."""
+    ordinals = np.array([d.toordinal() for d in days], dtype=np.int64)
+    agents = _covering(pop.post_start, pop.post_end, ordinals)
+    holding = _covering(pop.acc_start, pop.acc_end, ordinals)
+    activated = _covering(pop.act_start, pop.act_end, ordinals)
+    return list(zip(agents.tolist(), holding.tolist(), activated.tolist(), strict=True))
 
 
 def _covering(starts: np.ndarray, ends: np.ndarray, days: np.ndarray) -> np.ndarray:
