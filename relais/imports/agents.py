@@ -294,31 +294,30 @@ def plan(
     referential = Referential.load()
 
     # Directions, services and sites by code or name: few distinct values, resolved in Python.
-    pairs = valid.select("direction", *[c for c in ("service", "site") if c in provided]).unique()
-    dir_map, svc_map, site_map = {}, {}, {}
-    for row in pairs.iter_rows(named=True):
-        d = dir_map.setdefault(row["direction"], referential.direction(row["direction"]))
-        if "service" in row:
-            svc_map[(row["direction"], row["service"])] = referential.service(d, row["service"])
-        if "site" in row:
-            site_map[(row["direction"], row["site"])] = referential.site(row["site"], d)
+    dir_map = {value: referential.direction(value) for value in valid.get_column("direction").unique().to_list()}
     resolved = valid.with_columns(
         # (Polars returns the text unchanged for an empty mapping: an empty file gets a typed null.)
         pl.col("direction").replace_strict(dir_map, return_dtype=pl.Int64).alias("direction_id")
         if dir_map
         else pl.lit(None, dtype=pl.Int64).alias("direction_id")
     )
-    for name, mapping in (("service", svc_map), ("site", site_map)):
-        if name in provided:
-            keys = pl.DataFrame(
-                {
-                    "direction": [k[0] for k in mapping],
-                    name: [k[1] for k in mapping],
-                    f"{name}_id": list(mapping.values()),
-                },
-                schema={"direction": pl.String, name: pl.String, f"{name}_id": pl.Int64},
+    if "service" in provided:  # a service belongs to its direction
+        pairs = resolved.select("direction_id", "service").unique()
+        keys = pairs.with_columns(
+            pl.Series(
+                "service_id",
+                [referential.service(d, v) for d, v in pairs.iter_rows()],
+                dtype=pl.Int64,
             )
-            resolved = resolved.join(keys, on=["direction", name], how="left")
+        )
+        resolved = resolved.join(keys, on=["direction_id", "service"], how="left", maintain_order="left")
+    if "site" in provided:  # a site is matched by its name alone; created under the first direction seen
+        firsts = resolved.group_by("site", maintain_order=True).agg(pl.col("direction_id").first())
+        keys = firsts.select(
+            "site",
+            pl.Series("site_id", [referential.site(v, d) for v, d in firsts.iter_rows()], dtype=pl.Int64),
+        )
+        resolved = resolved.join(keys, on="site", how="left", maintain_order="left")
     provided_cols = [c for c in COMPARED if c in resolved.columns]
 
     # Unknown HR managers: neither in the file's valid rows nor in the referential.

@@ -82,12 +82,16 @@ class Referential:
             code = _direction_code(value, taken)
             taken.add(code)
             real[placeholder] = Direction.objects.create(code=code, name=value[:200]).pk
-        for placeholder, (direction_id, value) in self.new_services.items():
-            direction_id = real.get(direction_id, direction_id)
-            real[placeholder] = Service.objects.create(direction_id=direction_id, name=value[:200]).pk
-        for placeholder, (value, direction_id) in self.new_sites.items():
-            direction_id = real.get(direction_id, direction_id)
-            real[placeholder] = Site.objects.create(name=value[:200], direction_id=direction_id, kind=SiteKind.AUTRE).pk
+        services = Service.objects.bulk_create(
+            Service(direction_id=real.get(direction_id, direction_id), name=value[:200])
+            for direction_id, value in self.new_services.values()
+        )
+        real.update(zip(self.new_services, (service.pk for service in services), strict=True))
+        sites = Site.objects.bulk_create(
+            Site(name=value[:200], direction_id=real.get(direction_id, direction_id), kind=SiteKind.AUTRE)
+            for value, direction_id in self.new_sites.values()
+        )
+        real.update(zip(self.new_sites, (site.pk for site in sites), strict=True))
         return real
 
 

@@ -237,6 +237,11 @@ def _apply(*, run: ImportRun, acting_user, frame: pl.DataFrame, read_errors: lis
         raise agents.ImportBlocked(_blocked_message(run.count_rejected))
     progress("Écriture dans la base (transaction unique)", run.rows_total)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # All or nothing still holds; only the wait for the disk at commit is skipped (a server crash in
+            # that instant may lose the whole import, record included, never part of it).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         if run.kind == ImportKind.ADOPTION:
             adoption.apply(result, acting_user=acting_user, run=run)
         else:
@@ -263,9 +268,9 @@ def _apply(*, run: ImportRun, acting_user, frame: pl.DataFrame, read_errors: lis
                 "non_rapproches": run.count_unmatched,
             },
         )
-        from relais.imports.sql import test_pause_before_commit
+        from relais.imports.sql import pause_before_commit_for_tests
 
-        test_pause_before_commit()
+        pause_before_commit_for_tests()
     return run
 
 

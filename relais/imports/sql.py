@@ -79,7 +79,7 @@ def fetch_frame(cursor, sql: str, params: Iterable, schema: dict[str, pl.DataTyp
     return pl.concat(parts)
 
 
-def test_pause_before_commit() -> None:
+def pause_before_commit_for_tests() -> None:
     """Test hook: hold the transaction open so a test can kill the process mid-import (never set in production)."""
     delay = os.environ.get("RELAIS_IMPORTS_TEST_PAUSE_BEFORE_COMMIT")
     if delay:
