@@ -13,6 +13,8 @@ from relais.insights.tables import Hidden, Table
 from relais.insights.views.common import Figure, nav, pct, rate_bars, require, shared
 
 TOP_SITES = 20
+# Beyond this many sites a map is unreadable and heavy (80,000 sites at 2,000,000 agents): the largest are drawn.
+MAP_SITES = 3000
 BAR_BREAKDOWNS = [
     ("direction", "Par direction"),
     ("site_kind", "Par type de site"),
@@ -128,8 +130,9 @@ def _build(user, tool, day, population, full) -> dict:
             "rate": p.figures.rate if (full or p.figures.agents >= threshold) else None,
             "agents": p.figures.agents,
         }
-        for p in dashboard.sites
+        for p in sorted(dashboard.sites, key=lambda p: -p.figures.agents)[:MAP_SITES]
     ]
+    left_out = max(0, len(dashboard.sites) - MAP_SITES)
     best = sorted(site_rows, key=lambda f: (-f.to_activate, f.label))[:TOP_SITES]
     top = Table(
         key="adoption-site-top",
@@ -144,7 +147,8 @@ def _build(user, tool, day, population, full) -> dict:
             id="carte",
             title="Carte des sites",
             summary=(
-                f"{len(map_points)} sites placés selon leurs coordonnées, forme et couleur selon le taux d'activation."
+                f"{len(map_points)} sites placés selon leurs coordonnées, forme et couleur selon le taux d'activation"
+                + (f" (les plus grands ; {left_out} petits sites sont dans l'export)." if left_out else ".")
                 + (f" Sites avec le plus de comptes à activer : {names}." if names else "")
             ),
             svg=charts.site_map(map_points, chart_id="carte-chart", labelled_by="carte-chart-summary"),
