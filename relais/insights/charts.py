@@ -80,7 +80,7 @@ def bar_chart(
     body = []
     for i, (label, value, text) in enumerate(items):
         y = i * row
-        body.append(_text(0, y + 14, label[:60], size=13))
+        body.append(_text(0, y + 14, label if len(label) <= 52 else label[:51] + "…", size=13))
         body.append(f'<rect x="0" y="{y + 20}" width="320" height="12" fill="{TRACK}" class="chart-track"/>')
         if value is not None and max_value > 0:
             w = max(0.0, min(1.0, value / max_value)) * 320

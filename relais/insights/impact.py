@@ -101,6 +101,10 @@ def _pct(value: float | None) -> str:
     return f"{round(value * 100):d}\u202f%"
 
 
+def _int(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def headline_sentence(impact: "Impact") -> str:
     t = impact.today
     text = f"Comptes activés ({impact.tool.name.lower()}) : {_pct(impact.city_rate)} à l'échelle de la ville"
@@ -108,7 +112,7 @@ def headline_sentence(impact: "Impact") -> str:
         return text + " ; aucun agent rencontré par les médiateurs n'a encore de compte à suivre."
     text += (
         f" ; {_pct(impact.met_rate)} parmi les agents rencontrés par les médiateurs "
-        f"({impact.met_activated} sur {impact.met_holding})"
+        f"({_int(impact.met_activated)} sur {_int(impact.met_holding)})"
     )
     if t is not None and t.control_rate is not None:
         text += f", contre {_pct(t.control_rate)} parmi des agents comparables non rencontrés"
