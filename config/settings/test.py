@@ -31,4 +31,5 @@ RELAIS_OVERVIEW_CACHE_SECONDS = 0
 # one database, as in production (WAL, immediate transactions).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # One file per test process: two runs at once (several sessions in one checkout) must not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
