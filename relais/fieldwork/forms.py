@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from relais.accounts.enums import Role
+from relais.accounts.models import User
 from relais.adoption.models import Tool
 from relais.agents.enums import Category
 from relais.fieldwork.enums import (
@@ -16,6 +18,7 @@ from relais.fieldwork.enums import (
     VisitOrigin,
 )
 from relais.fieldwork.models import SENSITIVE_HELP
+from relais.fieldwork.permissions import can_plan_for_team
 from relais.knowledge.models import Topic
 from relais.organisation.models import Direction, Site
 
@@ -35,6 +38,22 @@ class VisitCreateForm(IdempotentForm):
     date = forms.DateField(label="Date", initial=timezone.localdate)
     starts_at = forms.TimeField(label="Heure de début", required=False)
     origin = forms.ChoiceField(label="Origine", choices=VisitOrigin.choices, initial=VisitOrigin.SPONTANEOUS)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A mediator records their own visits; the coordinator plans them for the team and names who goes.
+        if can_plan_for_team(user):
+            self.fields["mediators"] = forms.ModelMultipleChoiceField(
+                label="Médiateurs",
+                queryset=User.objects.filter(role=Role.MEDIATOR, is_active=True).order_by("last_name", "first_name"),
+                to_field_name="public_id",
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "required": "Choisissez au moins un médiateur.",
+                    "invalid_choice": "Ce médiateur est inconnu ou n'a plus le rôle de médiateur.",
+                    "invalid_pk_value": "Ce médiateur est inconnu.",
+                },
+            )
 
 
 class VisitNotesForm(forms.Form):

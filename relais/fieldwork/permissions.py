@@ -35,6 +35,11 @@ def can_record_fieldwork(user) -> bool:
     return _is_mediator(user) or _is_team_lead(user)
 
 
+def can_plan_for_team(user) -> bool:
+    """The coordinator (or an administrator) creates visits for the team and chooses their mediators."""
+    return _is_team_lead(user)
+
+
 def can_view_visit(user, visit) -> bool:
     if visit.deleted_at is not None or not _active(user):
         return False

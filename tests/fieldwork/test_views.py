@@ -91,6 +91,57 @@ def test_create_a_spontaneous_visit_and_an_activity(client, mediator, dpe):
     assert visit.status == VisitStatus.UNDER_WAY
 
 
+def test_coordinator_creates_a_visit_for_the_team(client, users, dpe):
+    nadia = MediatorFactory(first_name="Nadia", last_name="Roux")
+    karim = MediatorFactory(first_name="Karim", last_name="Benali")
+    MediatorFactory(first_name="Parti", last_name="Ailleurs", is_active=False)
+    site = SiteFactory(name="Crèche Oberkampf", direction=dpe)
+    client.force_login(users[Role.COORDINATOR])
+    page = client.get(reverse("fieldwork:visit_create")).content.decode()
+    assert "Médiateurs qui iront sur place" in page
+    assert str(nadia.public_id) in page and str(karim.public_id) in page and "Parti Ailleurs" not in page
+    assert str(users[Role.COORDINATOR].public_id) not in page  # only mediators can be chosen
+
+    data = {
+        "site": str(site.public_id),
+        "date": (datetime.date.today() + datetime.timedelta(3)).isoformat(),
+        "starts_at": "06:30",
+        "origin": "planned",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    response = client.post(reverse("fieldwork:visit_create"), data)
+    assert response.status_code == 200 and "Choisissez au moins un médiateur." in response.content.decode()
+    hr = users[Role.HR]
+    response = client.post(reverse("fieldwork:visit_create"), data | {"mediators": [str(hr.public_id)]})
+    assert "n&#x27;a plus le rôle de médiateur" in response.content.decode()
+    assert not Visit.objects.exists()
+
+    response = client.post(
+        reverse("fieldwork:visit_create"), data | {"mediators": [str(nadia.public_id), str(karim.public_id)]}
+    )
+    visit = Visit.objects.get()
+    assert response.url == reverse("fieldwork:visit_detail", args=[visit.public_id])
+    assert set(visit.mediators.all()) == {nadia, karim}
+    assert visit.created_by == users[Role.COORDINATOR] and visit.status == VisitStatus.PLANNED
+    entry = Entry.objects.get(action="fieldwork.visit_create")
+    assert entry.acting_user == users[Role.COORDINATOR]
+    assert sorted(entry.payload["médiateurs"]) == sorted([nadia.username, karim.username])
+
+    # A mediator named on it sees it as their own.
+    client.force_login(karim)
+    assert client.get(reverse("fieldwork:visit_detail", args=[visit.public_id])).status_code == 200
+
+
+def test_mediator_creates_their_own_visit_only(client, mediator, dpe):
+    other = MediatorFactory()
+    site = SiteFactory(direction=dpe)
+    page = client.get(reverse("fieldwork:visit_create")).content.decode()
+    assert "Médiateurs qui iront sur place" not in page
+    data = {"site": str(site.public_id), "date": datetime.date.today().isoformat(), "origin": "spontaneous"}
+    client.post(reverse("fieldwork:visit_create"), data | {"mediators": [str(other.public_id)]})
+    assert list(Visit.objects.get().mediators.all()) == [mediator]  # the field is ignored for a mediator
+
+
 def test_search_is_accent_and_typo_tolerant_site_first(client, workshop, dpe):
     other_site = SiteFactory(direction=dpe)
     here = AgentFactory(last_name="Dupont", first_name="Hélène", site=workshop.visit.site, direction=dpe)

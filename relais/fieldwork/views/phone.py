@@ -103,9 +103,9 @@ def my_day(request):
 def visit_create(request):
     if not permissions.can_record_fieldwork(request.user):
         raise PermissionDenied
-    form = VisitCreateForm(request.POST or None, initial={"idempotency_key": uuid.uuid4()})
+    form = VisitCreateForm(request.POST or None, user=request.user, initial={"idempotency_key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
-        mediators = [request.user] if request.user.role == "mediator" else []
+        mediators = form.cleaned_data["mediators"] if "mediators" in form.fields else [request.user]
         try:
             written = services.visit_create(
                 acting_user=request.user,
