@@ -1,6 +1,7 @@
 """Forms of the phone screens. Free-text fields remind the mediator never to write sensitive data."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from relais.accounts.enums import Role
@@ -80,6 +81,12 @@ class ActivityForm(IdempotentForm):
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, activity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activity is not None:
+            # A topic withdrawn from the catalogue stays on the activities that had it, and in their edit form.
+            self.fields["topics"].queryset = Topic.objects.filter(Q(is_active=True) | Q(activities=activity)).distinct()
 
     def clean(self):
         data = super().clean()

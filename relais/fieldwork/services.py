@@ -353,10 +353,15 @@ ACTIVITY_EDITABLE = ("kind", "title", "level", "duration_minutes", "equipment")
 
 @transaction.atomic
 def activity_update(*, activity: Activity, acting_user, topics: Iterable[Topic] | None = None, **fields) -> dict:
-    """Correct an activity; the before/after values are journaled."""
+    """Correct an activity of a visit that is not closed; the before/after values are journaled."""
     unknown = set(fields) - set(ACTIVITY_EDITABLE)
     if unknown:
         raise TypeError(f"activity_update: unexpected fields {sorted(unknown)}")
+    if activity.deleted_at is not None:
+        raise ValidationError("Cette activité a été supprimée.")
+    _check_editable(activity.visit)
+    if "title" in fields:
+        fields["title"] = fields["title"].strip()
     before = _snapshot(Activity.objects.get(pk=activity.pk), ACTIVITY_EDITABLE)
     for name, value in fields.items():
         setattr(activity, name, value)

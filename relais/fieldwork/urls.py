@@ -18,6 +18,7 @@ urlpatterns = [
     path("deplacements/<uuid:public_id>/notes/", phone.visit_notes, name="visit_notes"),
     path("deplacements/<uuid:public_id>/activites/", phone.activity_add, name="activity_add"),
     path("activites/<uuid:public_id>/", phone.activity_detail, name="activity_detail"),
+    path("activites/<uuid:public_id>/modifier/", phone.activity_update, name="activity_update"),
     path("activites/<uuid:public_id>/supprimer/", phone.activity_delete, name="activity_delete"),
     path("activites/<uuid:public_id>/recherche/", phone.participant_search, name="participant_search"),
     path("activites/<uuid:public_id>/participants/", phone.participant_add, name="participant_add"),

@@ -243,6 +243,33 @@ def test_visit_update_keeps_before_and_after():
     assert Entry.objects.get(action="fieldwork.visit_update").payload["modifications"] == changes
 
 
+def test_activity_update_keeps_before_and_after_and_refuses_a_closed_visit():
+    activity = ActivityFactory(kind=ActivityKind.WORKSHOP, title="Messagerie", duration_minutes=60)
+    activity.topics.set([Topic.objects.get(code="messagerie")])
+    changes = services.activity_update(
+        activity=activity,
+        acting_user=None,
+        title="  Messagerie et intranet ",
+        duration_minutes=45,
+        topics=Topic.objects.filter(code__in=["messagerie", "intranet"]),
+    )
+    assert changes == {
+        "title": ["Messagerie", "Messagerie et intranet"],
+        "duration_minutes": ["60", "45"],
+        "topics": ["messagerie", "intranet, messagerie"],
+    }
+    assert Entry.objects.get(action="fieldwork.activity_update").payload["modifications"] == changes
+    assert services.activity_update(activity=activity, acting_user=None, duration_minutes=45) == {}
+    with pytest.raises(ValidationError):
+        services.activity_update(activity=activity, acting_user=None, kind=ActivityKind.ONE_TO_ONE)  # keeps a level
+    activity.visit.status = VisitStatus.DONE
+    activity.visit.save()
+    with pytest.raises(ValidationError, match="il ne se modifie plus"):
+        services.activity_update(activity=activity, acting_user=None, duration_minutes=30)
+    activity.refresh_from_db()
+    assert activity.duration_minutes == 45 and Entry.objects.filter(action="fieldwork.activity_update").count() == 1
+
+
 def test_topic_catalogue_edit(users):
     topic = knowledge_services.topic_save(acting_user=users[Role.COORDINATOR], name="Utiliser le portail des congés")
     assert topic.code == "utiliser-le-portail-des-conges" and topic.is_active

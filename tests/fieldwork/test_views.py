@@ -14,6 +14,7 @@ from relais.fieldwork.enums import ActivityKind, SignInMethod, VisitStatus
 from relais.fieldwork.models import Activity, Participation, Visit, WriteReceipt
 from relais.fieldwork.views.signin import SIGNER_SALT, signin_token
 from relais.journal.models import Entry
+from relais.knowledge.models import Topic
 from tests.factories import AgentFactory, DirectionFactory, SiteFactory
 from tests.fieldwork.factories import ActivityFactory, MediatorFactory, ParticipationFactory, VisitFactory
 
@@ -140,6 +141,58 @@ def test_mediator_creates_their_own_visit_only(client, mediator, dpe):
     data = {"site": str(site.public_id), "date": datetime.date.today().isoformat(), "origin": "spontaneous"}
     client.post(reverse("fieldwork:visit_create"), data | {"mediators": [str(other.public_id)]})
     assert list(Visit.objects.get().mediators.all()) == [mediator]  # the field is ignored for a mediator
+
+
+def test_edit_an_activity_from_the_visit_screen(client, mediator, workshop):
+    workshop.topics.set([Topic.objects.get(code="messagerie")])
+    retired = Topic.objects.get(code="intranet")
+    workshop.topics.add(retired)
+    retired.is_active = False
+    retired.save()
+    visit_url = reverse("fieldwork:visit_detail", args=[workshop.visit.public_id])
+    edit_url = reverse("fieldwork:activity_update", args=[workshop.public_id])
+    assert edit_url in client.get(visit_url).content.decode()
+    page = client.get(edit_url).content.decode()
+    assert 'value="Messagerie"' in page and "!!MISSING" not in page
+    assert 'value="workshop" checked' in page and 'value="60" checked' in page
+    assert 'value="intranet" checked' in page  # a retired topic stays on the activity that has it
+
+    form = {
+        "kind": "workshop",
+        "title": "",
+        "level": "debutant",
+        "duration": "custom",
+        "custom_duration": "50",
+        "equipment": "ordinateur",
+        "topics": ["messagerie", "intranet"],
+    }
+    response = client.post(edit_url, form)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "L'activité n'a pas été modifiée" in body and "Un atelier a un titre." in body
+    assert 'value="50"' in body  # what was typed comes back
+    workshop.refresh_from_db()
+    assert workshop.title == "Messagerie" and workshop.duration_minutes == 60
+
+    response = client.post(edit_url, form | {"title": "Messagerie sur ordinateur", "topics": ["messagerie"]})
+    assert response.url == visit_url
+    workshop.refresh_from_db()
+    assert workshop.title == "Messagerie sur ordinateur" and workshop.duration_minutes == 50
+    assert workshop.equipment == "ordinateur" and list(workshop.topics.values_list("code", flat=True)) == ["messagerie"]
+    entry = Entry.objects.get(action="fieldwork.activity_update", object_id=str(workshop.pk))
+    assert entry.acting_user == mediator
+    assert entry.payload["modifications"]["duration_minutes"] == ["60", "50"]
+    page = client.get(edit_url).content.decode()
+    assert "Modifications déjà faites" in page and "Durée (minutes) : 60 → 50" in page
+    assert "Matériel : Téléphone → Ordinateur" in page
+
+    client.force_login(MediatorFactory())
+    assert client.get(edit_url).status_code == 404
+    client.force_login(mediator)
+    workshop.visit.status = VisitStatus.DONE
+    workshop.visit.save()
+    assert client.post(edit_url, form | {"title": "Autre"}).status_code == 403
+    assert edit_url not in client.get(visit_url).content.decode()
 
 
 def test_search_is_accent_and_typo_tolerant_site_first(client, workshop, dpe):

@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -147,6 +148,7 @@ def visit_detail(request, public_id):
             "can_delete": permissions.can_delete_visit(request.user, visit),
             "notes_form": VisitNotesForm(initial={"notes": visit.notes}),
             "topics": Topic.objects.filter(is_active=True),
+            "new_activity": NEW_ACTIVITY,
             **_choices_context(),
         },
     )
@@ -228,11 +230,7 @@ def activity_add(request, public_id):
     form = ActivityForm(request.POST)
     back = reverse("fieldwork:visit_detail", args=[visit.public_id])
     if not form.is_valid():
-        errors = "; ".join(
-            f"{form.fields[k].label if k in form.fields else ''} : {' '.join(v)}".strip(" :")
-            for k, v in form.errors.items()
-        )
-        return _failed(request, ValidationError(errors), back)
+        return _failed(request, ValidationError("; ".join(_form_errors(form))), back)
     data = form.cleaned_data
     try:
         written = services.activity_add(
@@ -251,6 +249,109 @@ def activity_add(request, public_id):
     if visit.status == VisitStatus.PLANNED:
         services.visit_start(visit=visit, acting_user=request.user)
     return redirect("fieldwork:activity_detail", public_id=written.obj.public_id)
+
+
+NEW_ACTIVITY = {
+    "kind": ActivityKind.ONE_TO_ONE,
+    "title": "",
+    "level": "",
+    "duration": 30,
+    "custom_duration": "",
+    "equipment": Equipment.PHONE,
+    "topics": (),
+}
+
+
+def _form_errors(form) -> list[str]:
+    """Each error of a form with the label of its field, in French, for a message or a list."""
+    return [
+        f"{form.fields[name].label if name in form.fields else ''} : {' '.join(errors)}".strip(" :")
+        for name, errors in form.errors.items()
+    ]
+
+
+def _activity_values(activity: Activity) -> dict:
+    duration = activity.duration_minutes
+    return {
+        "kind": activity.kind,
+        "title": activity.title,
+        "level": activity.level,
+        "duration": duration if duration in DURATIONS else "custom",
+        "custom_duration": "" if duration in DURATIONS else duration,
+        "equipment": activity.equipment,
+        "topics": {t.code for t in activity.topics.all()},
+    }
+
+
+def _readable_changes(entries) -> list[dict]:
+    """Journal entries of an activity's edits, with French field names and labels instead of codes."""
+    labels = {name: str(Activity._meta.get_field(name).verbose_name) for name in services.ACTIVITY_EDITABLE}
+    labels["topics"] = "thèmes"
+    displays = {"kind": dict(ActivityKind.choices), "level": dict(Level.choices), "equipment": dict(Equipment.choices)}
+    rows = []
+    for entry in entries:
+        changes = []
+        for name, (old, new) in (entry.payload.get("modifications") or {}).items():
+            shown = displays.get(name, {})
+            changes.append((labels.get(name, name), shown.get(old, old), shown.get(new, new)))
+        rows.append({"at": entry.at, "acting_user": entry.acting_user, "changes": changes})
+    return rows
+
+
+def activity_update(request, public_id):
+    """Correct an activity from the visit screen (type, title, level, duration, equipment, topics)."""
+    activity = _activity(request, public_id)
+    visit = activity.visit
+    if not permissions.can_edit_visit(request.user, visit):
+        raise PermissionDenied
+    values, errors = _activity_values(activity), []
+    if request.method == "POST":
+        form = ActivityForm(request.POST, activity=activity)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                changes = services.activity_update(
+                    activity=activity,
+                    acting_user=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    level=data["level"],
+                    duration_minutes=data["duration_minutes"],
+                    equipment=data["equipment"],
+                    topics=data["topics"],
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, "Activité modifiée." if changes else "Rien n'a changé.")
+                return redirect("fieldwork:visit_detail", public_id=visit.public_id)
+        else:
+            errors = _form_errors(form)
+        # Show what was typed, not the stored values, next to the errors.
+        values = {
+            "kind": request.POST.get("kind", ""),
+            "title": request.POST.get("title", ""),
+            "level": request.POST.get("level", ""),
+            "duration": int(d) if (d := request.POST.get("duration", "")).isdigit() else d,
+            "custom_duration": request.POST.get("custom_duration", ""),
+            "equipment": request.POST.get("equipment", ""),
+            "topics": set(request.POST.getlist("topics")),
+        }
+    topics = Topic.objects.filter(Q(is_active=True) | Q(activities=activity)).distinct().order_by("position", "name")
+    entries = Entry.objects.for_object(activity).filter(action="fieldwork.activity_update").order_by("-at", "-id")
+    return render(
+        request,
+        "fieldwork/activity_edit.html",
+        {
+            "activity": activity,
+            "visit": visit,
+            "current": values,
+            "errors": errors,
+            "topics": topics,
+            "entries": _readable_changes(entries.select_related("acting_user")[:20]),
+            **_choices_context(),
+        },
+    )
 
 
 # --- An activity and its participants --------------------------------------------------------------------------
