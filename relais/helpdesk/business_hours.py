@@ -33,6 +33,8 @@ class BusinessCalendar:
     periods: Mapping[int, tuple[Period, ...]]  # weekday (Monday = 0) -> opening periods, wall time
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
     is_closed: Callable[[datetime.date], bool] = field(default=lambda day: day in french_holidays())
+    # Opening intervals per day, computed once per calendar (one is loaded per request or job).
+    _days: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -55,17 +57,23 @@ class BusinessCalendar:
             is_closed=lambda day: day in closed or day in public,
         )
 
-    def intervals_on(self, day: datetime.date) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    def intervals_on(self, day: datetime.date) -> tuple[tuple[datetime.datetime, datetime.datetime], ...]:
         """The opening intervals of a local `day`, as UTC instants (none on a closed day)."""
+        cached = self._days.get(day)
+        if cached is None:
+            cached = self._days[day] = self._compute_intervals(day)
+        return cached
+
+    def _compute_intervals(self, day: datetime.date) -> tuple[tuple[datetime.datetime, datetime.datetime], ...]:
         if day.weekday() not in self.periods or self.is_closed(day):
-            return []
+            return ()
         out = []
         for opens, closes in self.periods[day.weekday()]:
             start = datetime.datetime.combine(day, opens, tzinfo=self.tz).astimezone(UTC)
             end = datetime.datetime.combine(day, closes, tzinfo=self.tz).astimezone(UTC)
             if end > start:
                 out.append((start, end))
-        return out
+        return tuple(out)
 
     def _local_day(self, instant: datetime.datetime) -> datetime.date:
         return instant.astimezone(self.tz).date()
