@@ -9,6 +9,7 @@ Files are generated here, deterministically (no randomness), under var/bench/.
 
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -174,6 +175,18 @@ def import_export_seconds(path: Path) -> float:
     return seconds
 
 
+RUNS = int(os.environ.get("BENCH_IMPORTS_RUNS", "3"))
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _runs(values: list[float]) -> str:
+    return "(runs: " + ", ".join(f"{v:.2f}" for v in values) + " s)"
+
+
 def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--million":
         million(sys.argv[2])
@@ -184,25 +197,31 @@ def main() -> int:
     extract = hr_extract(50_000, SCRATCH / "hr-50000.csv")
     report = m365_report(50_000, SCRATCH / "m365-50000.csv")
 
-    started = time.perf_counter()
-    run = _import(extract)
-    first = time.perf_counter() - started
-    assert run.count_new == 50_000
-    report_duration("HR extract, 50,000 new agents", first, target_s=3)
-
-    started = time.perf_counter()
-    run = _import(extract, mode="full")
-    again = time.perf_counter() - started
-    assert run.count_unchanged == 50_000 and run.count_new == run.count_updated == run.count_leaving == 0
-    report_duration("HR extract re-imported, 50,000 unchanged", again, target_s=2)
-
     from relais.imports.enums import ImportKind
 
-    started = time.perf_counter()
-    run = _import(report, kind=ImportKind.ADOPTION)
-    m365 = time.perf_counter() - started
-    assert run.count_new == 50_000, (run.count_new, run.count_unmatched)
-    report_duration("Microsoft 365 report, 50,000 rows", m365, target_s=2)
+    # The machine is shared: each 50,000-row figure is the median of RUNS runs (all printed).
+    firsts, first_cpus, agains, m365s = [], [], [], []
+    for _ in range(RUNS):
+        _empty_referential(vendor)
+        started, cpu = time.perf_counter(), _cpu()
+        run = _import(extract)
+        firsts.append(time.perf_counter() - started)
+        first_cpus.append(_cpu() - cpu)
+        assert run.count_new == 50_000
+        started = time.perf_counter()
+        run = _import(extract, mode="full")
+        agains.append(time.perf_counter() - started)
+        assert run.count_unchanged == 50_000 and run.count_new == run.count_updated == run.count_leaving == 0
+        started = time.perf_counter()
+        run = _import(report, kind=ImportKind.ADOPTION)
+        m365s.append(time.perf_counter() - started)
+        assert run.count_new == 50_000, (run.count_new, run.count_unmatched)
+    first = statistics.median(firsts)
+    report_duration("HR extract, 50,000 new agents (median)", first, target_s=3, extra=_runs(firsts))
+    report_duration("HR extract re-imported, 50,000 unchanged (median)", statistics.median(agains), target_s=2,
+                    extra=_runs(agains))  # fmt: skip
+    report_duration("Microsoft 365 report, 50,000 rows (median)", statistics.median(m365s), target_s=2,
+                    extra=_runs(m365s))  # fmt: skip
 
     big = hr_extract(1_000_000, SCRATCH / "hr-1000000.csv")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -220,7 +239,15 @@ def main() -> int:
                     extra=f"peak memory {peak_mb} MB (target ≤ 1024 MB: {verdict})")  # fmt: skip
 
     _empty_referential(vendor)
+    cpu = _cpu()
     ie = import_export_seconds(extract)
+    ie_cpu = _cpu() - cpu
+    if vendor == "sqlite":
+        # Everything runs in this process on SQLite: CPU time is a fair measure that the machine's other
+        # tenants do not distort (Relais' includes every Polars thread, which only counts against it).
+        cpu_ratio = ie_cpu / statistics.median(first_cpus)
+        print(f"{'  CPU time: django-import-export':<55} {ie_cpu:8.2f} s, Relais {statistics.median(first_cpus):.2f} s "
+              f"(median): {cpu_ratio:.0f}× ({'OK' if cpu_ratio >= 30 else 'MISSED'})", flush=True)  # fmt: skip
     ratio = ie / first
     verdict = "OK" if ratio >= 30 else "MISSED"
     report_duration("django-import-export, same 50,000 rows", ie,

@@ -23,7 +23,7 @@ from relais.imports import adoption, agents
 from relais.imports.columns import AGENT_FIELDS, custom_aliases, match_headers, missing_required, required_message
 from relais.imports.enums import ImportKind, ImportMode, ImportStatus
 from relais.imports.models import ImportRun
-from relais.imports.reading import LINE, ImportFileError, read_table
+from relais.imports.reading import ImportFileError, read_table
 from relais.journal.services import journal_record
 
 BACKGROUND_ROWS = 5000
@@ -401,6 +401,3 @@ def import_directory(
 def rejected_rows(run: ImportRun) -> list[list]:
     """Rejected lines for the download, sorted by line: [line, column, value, reason]."""
     return sorted(run.rejected, key=lambda r: (r[0], r[1]))
-
-
-__all__ = ["LINE", "import_file", "import_run_analyse", "import_run_apply", "import_run_start", "rejected_rows"]
