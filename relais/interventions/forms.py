@@ -6,6 +6,8 @@ from relais.accounts.enums import Role
 from relais.accounts.models import User
 from relais.agents.enums import Category
 from relais.agents.models import Agent
+from relais.fieldwork.models import Visit
+from relais.interventions import selectors
 from relais.interventions.enums import RequestStatus
 from relais.knowledge.models import Topic
 from relais.organisation.models import Direction, Service, Site
@@ -79,11 +81,30 @@ class DecisionForm(forms.Form):
     )
 
 
+class VisitChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, visit):
+        when = f"{visit.date:%d/%m/%Y}" + (f" à {visit.starts_at:%H:%M}" if visit.starts_at else "")
+        return f"{when} · {visit.site.name} ({visit.get_status_display().lower()})"
+
+
 class ScheduleForm(forms.Form):
-    scheduled_for = forms.DateField(label="Date prévue", required=False, widget=DATE)
-    note = forms.CharField(
-        label="Visites programmées", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    visits = VisitChoiceField(
+        label="Visites qui servent la demande",
+        queryset=Visit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les visites prévues sur les sites de la direction, celles des sites demandés d'abord.",
     )
+    scheduled_for = forms.DateField(
+        label="Date prévue", required=False, widget=DATE, help_text="Par défaut, la date de la première visite."
+    )
+    note = forms.CharField(
+        label="Précisions", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+    def __init__(self, *args, request, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visits"].queryset = selectors.schedulable_visits(request, user=user)
 
 
 class DoneForm(forms.Form):

@@ -76,8 +76,10 @@ class InterventionRequest(PublicIdModel, TimestampedModel):
     decided_at = models.DateTimeField("décidée le", null=True, blank=True)
     decision_reason = models.TextField("motif", blank=True)
     scheduled_for = models.DateField("date prévue", null=True, blank=True)
-    # Free text until visits can be linked: the field-work area is built alongside (see docs).
-    schedule_note = models.TextField("programmation (visites prévues)", blank=True)
+    # The field-work visits serving the request. Declared here, with no reverse accessor on Visit:
+    # interventions depend on field work, never the reverse (docs/architecture.md).
+    visits = models.ManyToManyField("fieldwork.Visit", verbose_name="visites", blank=True, related_name="+")
+    schedule_note = models.TextField("programmation (précisions)", blank=True)
     done_on = models.DateField("réalisée le", null=True, blank=True)
     rating = models.PositiveSmallIntegerField("note du demandeur (1 à 5)", null=True, blank=True)
     assessment = models.TextField("appréciation du demandeur", blank=True)

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from relais.accounts.enums import Role
+from relais.fieldwork.enums import VisitStatus
 
 
 def _url(request) -> str:
@@ -35,6 +36,17 @@ def notify(request_id: int, event: str, *, to_team: bool) -> None:
     recipients = _coordinators() if to_team else _requesters(request)
     if not recipients:
         return
-    body = render_to_string("interventions/email/event.txt", {"request": request, "event": event, "url": _url(request)})
+    visits = []
+    if event == "scheduled":
+        # Only visits on the request's direction's sites: the requester's scope (they are linked so anyway).
+        visits = list(
+            request.visits.filter(deleted_at__isnull=True, site__direction_id=request.direction_id)
+            .exclude(status=VisitStatus.CANCELLED)
+            .select_related("site")
+            .order_by("date", "starts_at")
+        )
+    body = render_to_string(
+        "interventions/email/event.txt", {"request": request, "event": event, "url": _url(request), "visits": visits}
+    )
     subject = f"[Relais] Demande d'intervention {request.direction.code} : {request.get_status_display().lower()}"
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)

@@ -1,14 +1,20 @@
 """Reads for intervention screens: the population a request targets and its mailbox adoption before/after."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from relais.adoption.models import MAILBOX, Tool, ToolAccount
 from relais.adoption.selectors import ActivationRow
 from relais.agents.models import Agent
+from relais.fieldwork.enums import VisitStatus
+from relais.fieldwork.models import Visit
 from relais.interventions.models import InterventionRequest
+
+# Visits that may still serve a request: planned or under way, from today on.
+SCHEDULABLE = (VisitStatus.PLANNED, VisitStatus.UNDER_WAY)
 
 
 def population(request: InterventionRequest, *, on: datetime.date | None = None) -> QuerySet[Agent]:
@@ -25,19 +31,90 @@ def population(request: InterventionRequest, *, on: datetime.date | None = None)
     return qs
 
 
+def linked_visits(request: InterventionRequest, *, user) -> tuple[list[Visit], int]:
+    """The request's visits `user` may see (date order, with their site), and how many others are hidden.
+
+    Through `Visit.objects.visible_to`: an HR correspondent never sees a visit outside their directions here,
+    a mediator only their own visits (the count says that others exist).
+    """
+    linked = request.visits.filter(deleted_at__isnull=True)
+    shown = list(
+        Visit.objects.visible_to(user)
+        .filter(pk__in=linked.values("pk"))
+        .select_related("site")
+        .order_by("date", "starts_at", "pk")
+    )
+    return shown, linked.count() - len(shown)
+
+
+@dataclass(frozen=True)
+class Progress:
+    visits: int  # linked, alive and not cancelled
+    done: int
+    last_done_on: datetime.date | None
+
+    @property
+    def all_done(self) -> bool:
+        """Every visit serving the request is done: "done" is suggested, with the last visit's date."""
+        return self.visits > 0 and self.done == self.visits
+
+
+def schedule_progress(request: InterventionRequest) -> Progress:
+    visits = request.visits.filter(deleted_at__isnull=True).exclude(status=VisitStatus.CANCELLED)
+    done = visits.filter(status=VisitStatus.DONE)
+    last = done.order_by("-date").values_list("date", flat=True).first()
+    return Progress(visits=visits.count(), done=done.count(), last_done_on=last)
+
+
+def first_visit_on(request: InterventionRequest) -> datetime.date | None:
+    """The date of the first linked visit (cancelled ones aside): the "before" reference of the assessment."""
+    return (
+        request.visits.filter(deleted_at__isnull=True)
+        .exclude(status=VisitStatus.CANCELLED)
+        .aggregate(first=Min("date"))["first"]
+    )
+
+
+def schedulable_visits(request: InterventionRequest, *, user) -> QuerySet[Visit]:
+    """Visits the coordination may link to `request`: planned or under way, from today, on a site of the
+    request's direction that `user` may see; those on the request's own sites first, then by date.
+    Visits already linked stay offered whatever their state, so that saving the form keeps them."""
+    today = timezone.localdate()
+    site_ids = list(request.sites.values_list("pk", flat=True))
+    linked = list(request.visits.values_list("pk", flat=True))
+    candidates = Q(status__in=SCHEDULABLE, date__gte=today, site__direction_id=request.direction_id)
+    return (
+        Visit.objects.visible_to(user)
+        .filter(candidates | Q(pk__in=linked))
+        .select_related("site")
+        .annotate(
+            on_population=Case(When(site_id__in=site_ids, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("on_population", "date", "starts_at", "pk")
+    )
+
+
 def mailbox_before_after(request: InterventionRequest) -> list[ActivationRow]:
-    """Mailbox activation of the population on the day the request was sent and after the intervention
-    (on the day it was done, and today), with the same rule as `relais.adoption.selectors.activation_by`:
-    accounts provisioned by that day, and among them those first signed into and not disabled by then."""
+    """Mailbox activation of the population before the intervention and after it (on the day it was done,
+    and today), with the same rule as `relais.adoption.selectors.activation_by`: accounts provisioned by
+    that day, and among them those first signed into and not disabled by then.
+
+    "Before" is the eve of the first linked visit once it has come (activations made during the visit
+    count as "after"), else the day the request was sent.
+    """
     tool = Tool.objects.filter(code=MAILBOX).first()
     if tool is None:
         return []
     agents = population(request)
     size = agents.count()
-    days = [("À la demande", timezone.localtime(request.created_at).date())]
+    today = timezone.localdate()
+    first_visit = first_visit_on(request)
+    if first_visit is not None and first_visit <= today:
+        days = [("Veille de la première visite", first_visit - datetime.timedelta(days=1))]
+    else:
+        days = [("À la demande", timezone.localtime(request.created_at).date())]
     if request.done_on:
         days.append(("Le jour de l'intervention", request.done_on))
-    today = timezone.localdate()
     if days[-1][1] != today:
         days.append(("Aujourd'hui", today))
     accounts = ToolAccount.objects.filter(tool=tool, agent__in=agents.values("pk"))

@@ -4,8 +4,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
+from relais.fieldwork.enums import VisitStatus
+from relais.fieldwork.models import Visit
 from relais.interventions import notifications, permissions
 from relais.interventions.enums import TRANSITIONS, RequestStatus
 from relais.interventions.models import Comment, InterventionRequest
@@ -109,22 +112,65 @@ def intervention_decide(
 
 
 def intervention_schedule(
-    *, acting_user, request: InterventionRequest, scheduled_for: datetime.date | None, note: str = ""
+    *,
+    acting_user,
+    request: InterventionRequest,
+    scheduled_for: datetime.date | None = None,
+    note: str = "",
+    visits=None,
 ) -> InterventionRequest:
-    """Record when and how the team will intervene (visits planned); may be rescheduled until done."""
+    """Link the field-work visits that serve the request (and/or note when and how); may be redone until done.
+
+    `visits` (None: leave the links as they are) replaces the linked visits. A newly linked visit must be
+    visible to the acting user, alive, planned or under way, and on a site of the request's direction; the
+    date defaults to the first linked visit's. Something must be said: visits, a date or a note.
+    """
     if not permissions.can_schedule(acting_user, request):
         raise PermissionDenied
-    if scheduled_for is None and not note.strip():
-        raise ValidationError("Indiquez une date prévue ou les visites programmées.")
+    current = set(request.visits.values_list("pk", flat=True))
+    chosen = current if visits is None else {v.pk for v in visits}
+    added = chosen - current
+    errors = []
+    if added:
+        allowed = set(
+            Visit.objects.visible_to(acting_user)
+            .filter(
+                pk__in=added,
+                status__in=[VisitStatus.PLANNED, VisitStatus.UNDER_WAY],
+                site__direction_id=request.direction_id,
+            )
+            .values_list("pk", flat=True)
+        )
+        refused = [str(v) for v in visits if v.pk in added - allowed]
+        if refused:
+            errors.append(
+                f"Visites impossibles à lier (ni prévues, ni en cours, ou hors de la direction "
+                f"{request.direction.code}) : {', '.join(refused)}."
+            )
+    if scheduled_for is None and chosen:
+        scheduled_for = (
+            Visit.objects.filter(pk__in=chosen).exclude(status=VisitStatus.CANCELLED).aggregate(d=Min("date"))["d"]
+        )
+    if scheduled_for is None and not note.strip() and not chosen:
+        errors.append("Choisissez les visites prévues, ou indiquez une date ou des précisions.")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         old = _move(request, RequestStatus.SCHEDULED)
         request.scheduled_for, request.schedule_note = scheduled_for, note.strip()
         request.save()
+        if chosen != current:
+            request.visits.set(sorted(chosen))
         journal_record(
             acting_user=acting_user,
             action="interventions.request_schedule",
             obj=request,
-            payload={"from": old, "scheduled_for": scheduled_for.isoformat() if scheduled_for else None},
+            payload={
+                "from": old,
+                "scheduled_for": scheduled_for.isoformat() if scheduled_for else None,
+                "visits_added": sorted(added),
+                "visits_removed": sorted(current - chosen),
+            },
         )
         _notify(request, "scheduled", to_team=False)
     return request

@@ -90,6 +90,8 @@ def request_create(request):
 def request_detail(request, public_id):
     item = _get(request, public_id)
     user = request.user
+    visits, hidden_visits = selectors.linked_visits(item, user=user)
+    progress = selectors.schedule_progress(item)
     context = {
         "item": item,
         "topics": list(item.topics.all()),
@@ -106,8 +108,23 @@ def request_detail(request, public_id):
         "can_withdraw": permissions.can_withdraw(user, item),
         "can_comment": permissions.can_comment(user, item),
         "decision_form": DecisionForm(),
-        "schedule_form": ScheduleForm(initial={"scheduled_for": item.scheduled_for, "note": item.schedule_note}),
-        "done_form": DoneForm(initial={"done_on": timezone.localdate()}),
+        "schedule_form": ScheduleForm(
+            initial={
+                "visits": [v.pk for v in visits],
+                "scheduled_for": item.scheduled_for,
+                "note": item.schedule_note,
+            },
+            request=item,
+            user=user,
+        )
+        if permissions.can_schedule(user, item)
+        else None,
+        "visits": visits,
+        "hidden_visits": hidden_visits,
+        "progress": progress,
+        "done_form": DoneForm(
+            initial={"done_on": progress.last_done_on if progress.all_done else timezone.localdate()}
+        ),
         "assess_form": AssessForm(),
         "comment_form": CommentForm(),
     }
@@ -143,9 +160,9 @@ def request_schedule(request, public_id):
     item = _get(request, public_id)
     if not permissions.can_schedule(request.user, item):
         raise PermissionDenied
-    form = ScheduleForm(request.POST)
+    form = ScheduleForm(request.POST, request=item, user=request.user)
     if not form.is_valid():
-        messages.error(request, "Date invalide.")
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("interventions:request_detail", item.public_id)
     return _act(
         request,
@@ -155,6 +172,7 @@ def request_schedule(request, public_id):
             request=item,
             scheduled_for=form.cleaned_data["scheduled_for"],
             note=form.cleaned_data["note"],
+            visits=list(form.cleaned_data["visits"]),
         ),
     )
 

@@ -15,42 +15,7 @@ from relais.interventions.models import InterventionRequest
 from relais.journal.models import Entry
 from tests.factories import AgentFactory, ServiceFactory, SiteFactory, ToolAccountFactory, UserFactory
 from tests.helpdesk.factories import topic
-
-
-def ok(response):
-    assert response.status_code == 200, response.status_code
-    html = response.content.decode()
-    assert "!!MISSING" not in html
-    return html
-
-
-@pytest.fixture
-def hr(users):
-    user = users[Role.HR]
-    user.email = "rh.dpe@paris.example"
-    user.save()
-    return user
-
-
-@pytest.fixture
-def coordinator(users):
-    user = users[Role.COORDINATOR]
-    user.email = "coordination@paris.example"
-    user.save()
-    return user
-
-
-def submit(hr, dpe, **kw):
-    defaults = {
-        "acting_user": hr,
-        "direction": dpe,
-        "title": "Messagerie des gestionnaires RH",
-        "goal": "Que chaque gestionnaire RH lise sa messagerie.",
-        "topics": [topic("messagerie")],
-        "population_note": "Les gestionnaires RH de la direction",
-    }
-    defaults.update(kw)
-    return services.intervention_submit(**defaults)
+from tests.interventions.factories import ok, submit
 
 
 def test_whole_workflow_with_mails(hr, coordinator, dpe, mailoutbox, django_capture_on_commit_callbacks):
