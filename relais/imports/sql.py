@@ -62,6 +62,7 @@ def load_stage(cursor, table: str, frame: pl.DataFrame) -> None:
                     buffer, include_header=False, quote_style="non_numeric", null_value=""
                 )
                 copy.write(buffer.getvalue())
+        cursor.execute(f"ANALYZE {table}")  # statistics, so that joins on the stage are planned well
         return
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     for start in range(0, frame.height, CHUNK_ROWS):
