@@ -16,6 +16,7 @@ from relais.adoption.enums import RECENT_USE_DAYS
 from relais.adoption.models import Observation, Tool, ToolAccount
 from relais.agents.enums import Category, Filiere, Statut
 from relais.agents.models import Agent
+from relais.insights import summary
 from relais.insights.memo import memoised
 from relais.insights.population import (
     PopulationFilter,
@@ -123,6 +124,8 @@ def _agents(user, population: PopulationFilter):
 
 def cube(*, user, tool: Tool, day: datetime.date, population: PopulationFilter) -> list[dict]:
     """One row per combination of DIMENSIONS among the agents in post on `day`, with the ladder's counts."""
+    if summary.usable(day):
+        return summary.cells(user=user, tool=tool, population=population, fields=list(DIMENSIONS))
     # One account per agent and tool (unique constraint): the filtered LEFT JOIN keeps one row per agent.
     agents = (
         _agents(user, population)
@@ -164,11 +167,17 @@ def cube(*, user, tool: Tool, day: datetime.date, population: PopulationFilter) 
 def funnels(*, user, day: datetime.date, population: PopulationFilter) -> list[tuple[Tool, list[FunnelStage]]]:
     """For each tracked tool: agents in post, with an account, activated, used in the last 30 days (on `day`)."""
     tools = list(Tool.objects.filter(is_active=True))
-    agents = _agents(user, population).filter(in_post_q(day))
-    total = agents.count()
-    a = "tool_accounts"
     counts = {}
-    if tools:
+    use_summary = summary.usable(day)
+    if use_summary:
+        total, by_tool = summary.funnel_counts(user=user, population=population)
+        for pk, (p, act, r) in by_tool.items():
+            counts |= {f"p{pk}": p, f"a{pk}": act, f"r{pk}": r}
+    else:
+        total = _agents(user, population).filter(in_post_q(day)).count()
+    a = "tool_accounts"
+    if tools and not use_summary:
+        agents = _agents(user, population).filter(in_post_q(day))
         aggregates = {}
         for tool in tools:
             on = Q(**{f"{a}__tool": tool})
@@ -213,6 +222,9 @@ def trend(*, user, tool: Tool, days: list[datetime.date], population: Population
     """
     from relais.insights.impact import Population, counts_on
 
+    if days and summary.usable(days[-1]) and days == trend_days(days[-1]):
+        counts = summary.trend_counts(user=user, tool=tool, population=population, days=days)
+        return [TrendPoint(d, *figures) for d, figures in zip(days, counts, strict=True)]
     pop = Population(user=user, tool=tool, population=population)
     return [TrendPoint(d, *figures) for d, figures in zip(days, counts_on(pop, days), strict=True)]
 

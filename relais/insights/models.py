@@ -71,3 +71,80 @@ class Campaign(PublicIdModel, TimestampedModel):
             statuts=tuple(self.statuts),
             filieres=tuple(self.filieres),
         )
+
+
+# --- The adoption summary: a pre-aggregation shared by every server process (relais/insights/summary.py) ---------
+
+
+def _ref(model: str):
+    """A reference without a database constraint: the summary is rebuilt, never edited, and must not block deletes."""
+    return models.ForeignKey(model, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+
+class AdoptionCell(models.Model):
+    """Today's counts for one combination of an agent's groupings.
+
+    Rows with no tool hold the agents in post (`agents`); rows with a tool hold that tool's accounts of those
+    agents (`provisioned`, `activated`, `recent`). Rebuilt whole by `relais.insights.summary.rebuild`.
+    """
+
+    tool = _ref("adoption.Tool")
+    direction = _ref("organisation.Direction")
+    service = _ref("organisation.Service")
+    site = _ref("organisation.Site")
+    category = models.CharField(max_length=8)
+    filiere = models.CharField(max_length=32)
+    statut = models.CharField(max_length=32)
+    agents = models.IntegerField(default=0)
+    provisioned = models.IntegerField(default=0)
+    activated = models.IntegerField(default=0)
+    recent = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["tool", "direction"], name="insights_cell_tool_dir")]
+
+    def __str__(self):
+        return f"cellule {self.pk}"
+
+
+class TrendStep(models.Model):
+    """The change, on the trend's grid day `day` (a date ordinal), of agents in post, accounts held and activated.
+
+    Every dated event (arrival, departure, account created, first sign-in, disabled) is added to the first grid
+    day on or after it (the grid: the first of each of the last 12 months, and the summary's day), so the sum
+    of the steps up to a grid day is the count on that day, exactly. Rows with no tool hold agents in post.
+    """
+
+    tool = _ref("adoption.Tool")
+    direction = _ref("organisation.Direction")
+    site_kind = models.CharField(max_length=32, null=True)
+    category = models.CharField(max_length=8)
+    filiere = models.CharField(max_length=32)
+    statut = models.CharField(max_length=32)
+    day = models.IntegerField()
+    agents = models.IntegerField(default=0)
+    provisioned = models.IntegerField(default=0)
+    activated = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["tool", "direction"], name="insights_step_tool_dir")]
+
+    def __str__(self):
+        return f"pas {self.pk} ({self.day})"
+
+
+class SummaryState(models.Model):
+    """One row: what the summary was built from (day, journal and sites tokens), when, and how long it took."""
+
+    day = models.DateField(null=True)
+    token = models.CharField(max_length=200, default="")
+    built_at = models.DateTimeField(null=True)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"résumé du {self.day}"

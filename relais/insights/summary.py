@@ -1,0 +1,278 @@
+"""The adoption summary: today's counts per group of agents and the trend's steps, kept in the database.
+
+Why: the dashboards' figures come from grouping every agent in post with their accounts. Done per request,
+that costs hundreds of milliseconds at 50,000 agents and seconds at 2,000,000, and the per-process memo
+(`relais.insights.memo`) does not help the first request after each change, nor other processes. The
+summary is built once per change, set-based in SQL, and read by every process and every scope: a few
+thousand rows instead of every agent.
+
+- `AdoptionCell`: for today, one row per (tool, direction, service, site, category, filière, statut) with
+  agents in post, accounts provisioned, activated and used in the last 30 days — the `cube`'s counts.
+- `TrendStep`: the dated changes of agents in post / accounts held / activated, each added to the first
+  day of the trend's grid (the first of each of the last 12 months, then today) on or after its date, so
+  the running sum up to a grid day is the count on that day — `counts_on`'s intervals, exactly.
+
+**Exact**: the same rules as the direct computation (`relais.insights.population`, `impact.Population`),
+written once more in SQL; tests hold the two equal on hand-made data, after a write and after a day change.
+
+**Fresh**: the summary records what it was built from — the day, the journal's token (last entry id and
+the number of entries among the last 10,000 ids, which also catches a transaction committed after a later
+one) and the sites' token (count, last id, last update: a site's kind is not journaled). `ensure_fresh()`
+compares them with the current ones (three indexed reads) and rebuilds in one transaction when any differs,
+under a lock (a row lock on PostgreSQL, the database write lock on SQLite) so that one process rebuilds
+while the others wait and then read the new rows. Readers use the summary only for today's figures and
+only when it is fresh; any other day goes to the direct computation.
+"""
+
+import datetime
+import time
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from relais.adoption.enums import RECENT_USE_DAYS
+from relais.insights.models import AdoptionCell, SummaryState, TrendStep
+from relais.insights.population import PopulationFilter
+from relais.journal.models import Entry
+from relais.organisation.models import Site
+
+NEVER = 10**7  # ordinal far in the future (as impact.NEVER)
+ORIGIN = 0  # ordinal in the far past (as impact.ORIGIN)
+WINDOW = 10_000  # journal ids looked at for late commits
+
+
+def enabled() -> bool:
+    return getattr(settings, "RELAIS_INSIGHTS_SUMMARY", True)
+
+
+def _read() -> tuple[str, datetime.date | None, str | None]:
+    """(current token, summary's day, summary's token) in ONE query: the check every request makes.
+
+    The token holds what the figures depend on: the journal's high-water mark (last id, and how many entries
+    among the last WINDOW ids: a transaction committed after a later one adds an id below the mark) and the
+    sites' state (count, last id, last update: a site's kind is not journaled).
+    """
+    journal, sites, state = Entry._meta.db_table, Site._meta.db_table, SummaryState._meta.db_table
+    sql = (
+        f"SELECT (SELECT MAX(id) FROM {journal}), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {journal} WHERE id > (SELECT COALESCE(MAX(id), 0) FROM {journal}) - %s), "
+        f"(SELECT COUNT(*) FROM {sites}), (SELECT MAX(id) FROM {sites}), (SELECT MAX(updated_at) FROM {sites}), "
+        f"(SELECT day FROM {state} WHERE id = 1), (SELECT token FROM {state} WHERE id = 1)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [WINDOW])
+        last, recent, n_sites, last_site, site_at, day, built_token = cursor.fetchone()
+    if isinstance(site_at, datetime.datetime):
+        site_at = site_at.isoformat()
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
+    return f"j{last or 0}.{recent}:s{n_sites}.{last_site or 0}.{site_at or ''}", day, built_token
+
+
+def token() -> str:
+    return _read()[0]
+
+
+def is_fresh(day: datetime.date | None = None) -> bool:
+    current, built_day, built_token = _read()
+    return built_day == (day or timezone.localdate()) and built_token == current
+
+
+def ensure_fresh() -> bool:
+    """Rebuild the summary if the day, the journal or the sites moved since it was built; True if it is usable."""
+    if not enabled():
+        return False
+    today = timezone.localdate()
+    current, built_day, built_token = _read()
+    if built_day == today and built_token == current:
+        return True
+    with transaction.atomic():
+        # Take the lock first: on PostgreSQL the state row (FOR UPDATE); on SQLite the first write takes the
+        # database's write lock. A process that waited here finds the summary rebuilt and stops.
+        SummaryState.objects.get_or_create(pk=1)
+        if connection.vendor == "postgresql":
+            state = SummaryState.objects.select_for_update().get(pk=1)
+        else:
+            SummaryState.objects.filter(pk=1).update(seconds=0)
+            state = SummaryState.objects.get(pk=1)
+        current = token()
+        if state.day == today and state.token == current:
+            return True
+        rebuild(today)
+        # The token was read before the rows: data committed meanwhile is in the rows but not in the token,
+        # so the next request rebuilds again — never the other way round.
+        SummaryState.objects.filter(pk=1).update(day=today, token=current)
+    return True
+
+
+def _ord(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '0001-01-01' + 1)"
+    return f"(CAST(julianday({column}) AS INTEGER) - 1721424)"
+
+
+def _greatest(*args: str) -> str:
+    fn = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    return f"{fn}({', '.join(args)})"
+
+
+def _least(*args: str) -> str:
+    fn = "LEAST" if connection.vendor == "postgresql" else "MIN"
+    return f"{fn}({', '.join(args)})"
+
+
+def grid(day: datetime.date) -> list[datetime.date]:
+    from relais.insights.adoption import trend_days
+
+    return trend_days(day)
+
+
+def rebuild(day: datetime.date) -> float:
+    """Replace the summary's rows by those of `day`, set-based (two INSERT … SELECT … GROUP BY); returns seconds."""
+    start = time.perf_counter()
+    d = connection.ops.adapt_datefield_value(day)
+    since = connection.ops.adapt_datefield_value(day - datetime.timedelta(days=RECENT_USE_DAYS))
+    cell, step = AdoptionCell._meta.db_table, TrendStep._meta.db_table
+    in_post = "(a.entry_date IS NULL OR a.entry_date <= %s) AND (a.exit_date IS NULL OR a.exit_date > %s)"
+    dims = "a.direction_id, a.service_id, a.site_id, a.category, a.filiere, a.statut"
+    activated = "t.activated_on <= %s AND (t.disabled_on IS NULL OR t.disabled_on > %s)"
+    # Only constant fragments are joined; every value is a parameter.
+    cells_sql = (
+        f"INSERT INTO {cell} (tool_id, direction_id, service_id, site_id, category, filiere, statut, "  # noqa: S608
+        "agents, provisioned, activated, recent) "
+        f"SELECT CAST(NULL AS BIGINT), {dims}, COUNT(*), 0, 0, 0 FROM agents_agent a WHERE {in_post} GROUP BY {dims} "
+        f"UNION ALL SELECT t.tool_id, {dims}, 0, "
+        "SUM(CASE WHEN t.provisioned_on <= %s OR t.activated_on <= %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {activated} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {activated} AND t.last_activity_on >= %s AND t.last_activity_on <= %s THEN 1 ELSE 0 END) "
+        "FROM agents_agent a JOIN adoption_toolaccount t ON t.agent_id = a.id "
+        f"WHERE {in_post} GROUP BY t.tool_id, {dims}"
+    )
+    cells_params = [d, d, d, d, d, d, d, d, since, d, d, d]
+
+    days = [g.toordinal() for g in grid(day)]
+    bucket = "CASE " + " ".join("WHEN x.d <= %s THEN %s" for _ in days) + " END"
+    bucket_params = [v for g in days for v in (g, g)]
+    ps = f"COALESCE({_ord('a.entry_date')}, {ORIGIN})"
+    pe = f"COALESCE({_ord('a.exit_date')}, {NEVER})"
+    prov, act = f"COALESCE({_ord('t.provisioned_on')}, {NEVER})", f"COALESCE({_ord('t.activated_on')}, {NEVER})"
+    dis = f"COALESCE({_ord('t.disabled_on')}, {NEVER})"
+    sdims = "direction_id, site_kind, category, filiere, statut"
+    agents_iv = (
+        f"SELECT a.direction_id, s.kind AS site_kind, a.category, a.filiere, a.statut, {ps} AS ps, {pe} AS pe "  # noqa: S608
+        "FROM agents_agent a LEFT JOIN organisation_site s ON s.id = a.site_id"
+    )
+    accounts_iv = (
+        f"SELECT t.tool_id, a.direction_id, s.kind AS site_kind, a.category, a.filiere, a.statut, "  # noqa: S608
+        f"{_greatest(ps, _least(prov, act))} AS hs, {pe} AS he, {_greatest(ps, act)} AS xs, {_least(pe, dis)} AS xe "
+        "FROM adoption_toolaccount t JOIN agents_agent a ON a.id = t.agent_id "
+        "LEFT JOIN organisation_site s ON s.id = a.site_id"
+    )
+    events = " UNION ALL ".join(
+        [
+            f"SELECT CAST(NULL AS BIGINT) AS tool_id, {sdims}, ps AS d, 1 da, 0 dh, 0 dx FROM ag WHERE ps < pe",  # noqa: S608
+            f"SELECT CAST(NULL AS BIGINT), {sdims}, pe, -1, 0, 0 FROM ag WHERE ps < pe",  # noqa: S608
+            f"SELECT tool_id, {sdims}, hs, 0, 1, 0 FROM ac WHERE hs < he",  # noqa: S608
+            f"SELECT tool_id, {sdims}, he, 0, -1, 0 FROM ac WHERE hs < he",  # noqa: S608
+            f"SELECT tool_id, {sdims}, xs, 0, 0, 1 FROM ac WHERE xs < xe",  # noqa: S608
+            f"SELECT tool_id, {sdims}, xe, 0, 0, -1 FROM ac WHERE xs < xe",  # noqa: S608
+        ]
+    )
+    # "WITH … INSERT" is understood by both SQLite and PostgreSQL.
+    steps_sql = (
+        f"WITH ag AS ({agents_iv}), ac AS ({accounts_iv}) "  # noqa: S608
+        f"INSERT INTO {step} (tool_id, {sdims}, day, agents, provisioned, activated) "  # noqa: S608
+        f"SELECT tool_id, {sdims}, b, SUM(da), SUM(dh), SUM(dx) FROM ("
+        f"SELECT x.tool_id, x.direction_id, x.site_kind, x.category, x.filiere, x.statut, {bucket} AS b, "
+        f"x.da, x.dh, x.dx FROM ({events}) x) y "
+        f"WHERE b IS NOT NULL GROUP BY tool_id, {sdims}, b"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {cell}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {step}")  # noqa: S608
+        cursor.execute(cells_sql, cells_params)
+        cursor.execute(steps_sql, bucket_params)
+        seconds = time.perf_counter() - start
+        SummaryState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now(), "seconds": seconds})
+    return seconds
+
+
+# --- Reading --------------------------------------------------------------------------------------------------
+
+
+def _scope_q(user, population: PopulationFilter, *, kind: str) -> Q:
+    from relais.accounts.scopes import direction_scope
+
+    q = direction_scope(user).q("direction")
+    for field, values in (
+        ("direction_id", population.directions),
+        ("category", population.categories),
+        (kind, population.site_kinds),
+        ("statut", population.statuts),
+        ("filiere", population.filieres),
+    ):
+        if values:
+            q &= Q(**{f"{field}__in": sorted(values)})
+    return q
+
+
+def _tool_q(tool) -> Q:
+    return Q(tool__isnull=True) | Q(tool=tool)
+
+
+SUMS = {"agents": Sum("agents"), "provisioned": Sum("provisioned"), "activated": Sum("activated")}
+
+
+def cells(*, user, tool, population: PopulationFilter, fields: list[str]) -> list[dict]:
+    """Today's counts grouped by `fields` (cube dimension names: direction_id, site__kind…) for `tool`."""
+    rows = (
+        AdoptionCell.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
+        .values(*fields)
+        .annotate(**SUMS, recent=Sum("recent"))
+        .order_by()
+    )
+    return list(rows)
+
+
+def funnel_counts(*, user, population: PopulationFilter) -> tuple[int, dict[int, tuple[int, int, int]]]:
+    """(agents in post, {tool id: (provisioned, activated, recent)}) today."""
+    rows = (
+        AdoptionCell.objects.filter(_scope_q(user, population, kind="site__kind"))
+        .values("tool_id")
+        .annotate(**SUMS, recent=Sum("recent"))
+        .order_by()
+    )
+    agents, by_tool = 0, {}
+    for r in rows:
+        if r["tool_id"] is None:
+            agents = r["agents"] or 0
+        else:
+            by_tool[r["tool_id"]] = (r["provisioned"] or 0, r["activated"] or 0, r["recent"] or 0)
+    return agents, by_tool
+
+
+def trend_counts(*, user, tool, population: PopulationFilter, days: list[datetime.date]) -> list[tuple[int, int, int]]:
+    """(agents in post, holding an account, activated) on each grid day, summing the steps up to it."""
+    rows = (
+        TrendStep.objects.filter(_scope_q(user, population, kind="site_kind"), _tool_q(tool))
+        .values("day")
+        .annotate(**SUMS)
+        .order_by("day")
+    )
+    steps = [(r["day"], r["agents"] or 0, r["provisioned"] or 0, r["activated"] or 0) for r in rows]
+    out, i, running = [], 0, [0, 0, 0]
+    for day in sorted(d.toordinal() for d in days):
+        while i < len(steps) and steps[i][0] <= day:
+            for k in range(3):
+                running[k] += steps[i][k + 1]
+            i += 1
+        out.append(tuple(running))
+    by_day = dict(zip(sorted(d.toordinal() for d in days), out, strict=True))
+    return [by_day[d.toordinal()] for d in days]
+
+
+def usable(day: datetime.date) -> bool:
+    """True when `day` is today and the summary is (now) fresh: the readers above then give exact figures."""
+    return day == timezone.localdate() and ensure_fresh()

@@ -1,0 +1,200 @@
+"""The persisted summary gives exactly the direct computation's figures, and is rebuilt when they may move.
+
+Each test computes the figures twice: through the summary (`relais.insights.summary`, the default) and
+directly from the tables (summary switched off), and compares them — on the hand-made city, on random
+data with every kind of edge (no dates, left, disabled before or after activation, future dates), after
+a write through a service (journal entry) and after the day changes.
+"""
+
+import datetime
+import random
+
+import pytest
+from django.utils import timezone
+
+from relais.adoption.enums import Source
+from relais.adoption.models import MAILBOX, Tool
+from relais.adoption.selectors import activation_by
+from relais.adoption.services import observation_record
+from relais.agents.enums import Category, Filiere, Statut
+from relais.agents.models import Agent
+from relais.agents.services import agent_update
+from relais.insights import adoption, summary
+from relais.insights.models import SummaryState
+from relais.insights.population import PopulationFilter
+from relais.insights.selectors import activation_overview
+from relais.organisation.enums import SiteKind
+from tests.factories import AgentFactory, ServiceFactory, SiteFactory, ToolAccountFactory
+
+D = datetime.date
+
+
+def figures(user, *, day=None, population=None):
+    """Every summary-backed figure of the dashboards for the mailbox on `day` (today by default)."""
+    day = day or timezone.localdate()
+    population = population or PopulationFilter()
+    tool = Tool.objects.get(code=MAILBOX)
+    cube = sorted(
+        (
+            (tuple(r[k] for k in adoption.DIMENSIONS), r["agents"], r["provisioned"], r["activated"], r["recent"])
+            for r in adoption.cube(user=user, tool=tool, day=day, population=population)
+            if r["agents"]
+        ),
+        key=repr,
+    )
+    funnels = [
+        (t.code, [s.count for s in stages]) for t, stages in adoption.funnels(user=user, day=day, population=population)
+    ]
+    trend = [
+        (p.day, p.agents, p.provisioned, p.activated)
+        for p in adoption.trend(user=user, tool=tool, days=adoption.trend_days(day), population=population)
+    ]
+    overview = activation_overview(user=user, tool=tool, day=day, with_services=True)
+    ov = [
+        (name, sorted(((r.key, r.agents, r.accounts, r.activated) for r in rows), key=repr))
+        for name, rows in (
+            ("direction", overview.by_direction),
+            ("category", overview.by_category),
+            ("kind", overview.by_site_kind),
+            ("service", overview.by_service),
+        )
+    ]
+    return {"cube": cube, "funnels": funnels, "trend": trend, "overview": ov, "total": overview.total}
+
+
+def both(settings, user, **kw):
+    settings.RELAIS_INSIGHTS_SUMMARY = True
+    via_summary = figures(user, **kw)
+    settings.RELAIS_INSIGHTS_SUMMARY = False
+    direct = figures(user, **kw)
+    settings.RELAIS_INSIGHTS_SUMMARY = True
+    return via_summary, direct
+
+
+@pytest.mark.parametrize("role", ["coordinator", "hr"])
+def test_summary_equals_direct_computation_on_the_hand_made_city(settings, city, users, role):
+    via_summary, direct = both(settings, users[role])
+    assert via_summary == direct
+    assert summary.is_fresh()
+    if role == "coordinator":
+        # The docstring's hand count (tests/insights/conftest.py): 6 agents, 5 accounts, 3 activated, 1 recent.
+        assert via_summary["funnels"][0] == ("messagerie", [6, 5, 3, 1])
+
+
+def test_summary_with_filters_equals_direct_computation(settings, city, users, dpe):
+    population = PopulationFilter(directions=(dpe.pk,), categories=(Category.C,), site_kinds=(SiteKind.DEPOT_PROPRETE,))
+    via_summary, direct = both(settings, users["coordinator"], population=population)
+    assert via_summary == direct
+
+
+def random_city(rng: random.Random, dpe, dfpe, n=60):
+    today = timezone.localdate()
+    sites = [
+        SiteFactory(kind=SiteKind.CRECHE, direction=dfpe),
+        SiteFactory(kind=SiteKind.DEPOT_PROPRETE, direction=dpe),
+        None,
+    ]
+    services = [ServiceFactory(direction=dpe), ServiceFactory(direction=dfpe), None]
+
+    def some_day(p_none=0.2):
+        if rng.random() < p_none:
+            return None
+        return today + datetime.timedelta(days=rng.randint(-800, 60))
+
+    for _ in range(n):
+        entry, exit_ = some_day(0.3), some_day(0.7)
+        if entry and exit_ and exit_ <= entry:
+            entry, exit_ = exit_ - datetime.timedelta(days=1), entry + datetime.timedelta(days=1)
+        agent = AgentFactory(
+            direction=rng.choice([dpe, dfpe]),
+            service=rng.choice(services),
+            site=rng.choice(sites),
+            category=rng.choice(Category.values + [""]),
+            filiere=rng.choice([Filiere.TECHNIQUE, Filiere.ADMINISTRATIVE, ""]),
+            statut=rng.choice([Statut.TITULAIRE, Statut.CONTRACTUEL, ""]),
+            entry_date=entry,
+            exit_date=exit_,
+        )
+        if rng.random() < 0.85:
+            ToolAccountFactory(
+                agent=agent,
+                provisioned_on=some_day(0.1),
+                activated_on=some_day(0.4),
+                disabled_on=some_day(0.8),
+                last_activity_on=some_day(0.3),
+            )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_summary_equals_direct_computation_on_random_data(settings, users, dpe, dfpe, seed):
+    random_city(random.Random(seed), dpe, dfpe)
+    via_summary, direct = both(settings, users["coordinator"])
+    assert via_summary == direct
+    # And every point of the trend is the programme's figure, `activation_by`, on its day.
+    for point in via_summary["trend"]:
+        (row,) = activation_by(user=users["coordinator"], tool=Tool.objects.get(code=MAILBOX), day=point[0])
+        assert point[2:] == (row.accounts, row.activated)
+
+
+def test_a_journaled_write_makes_the_summary_stale_and_the_next_read_exact(settings, city, users, dpe):
+    user = users["coordinator"]
+    first, _ = both(settings, user)
+    assert summary.is_fresh()
+    # A mediator records a first sign-in for a3 (never activated): a service, hence a journal entry.
+    observation_record(
+        acting_user=user,
+        agent=city["a3"],
+        tool=Tool.objects.get(code=MAILBOX),
+        source=Source.MEDIATION,
+        as_of=timezone.localdate(),
+        first_sign_in_on=timezone.localdate(),
+        last_activity_on=timezone.localdate(),
+    )
+    assert not summary.is_fresh()
+    after, direct = both(settings, user)
+    assert after == direct
+    assert after["funnels"][0] == ("messagerie", [6, 5, 4, 2])
+    # An agent moved to another direction (journaled as well).
+    agent_update(agent=Agent.objects.get(pk=city["f1"].pk), acting_user=user, direction=dpe)
+    assert not summary.is_fresh()
+    moved, direct = both(settings, user)
+    assert moved == direct and moved != after
+
+
+def test_a_site_kind_change_is_seen_although_not_journaled(settings, city, users):
+    user = users["coordinator"]
+    both(settings, user)
+    site = city["a1"].site
+    site.kind = SiteKind.ECOLE
+    site.save()
+    assert not summary.is_fresh()
+    via_summary, direct = both(settings, user)
+    assert via_summary == direct
+    assert any(r[0][3] == SiteKind.ECOLE for r in via_summary["cube"])
+
+
+def test_the_summary_is_rebuilt_when_the_day_changes(settings, users, dpe, dfpe, monkeypatch):
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    leaver = AgentFactory(direction=dpe, exit_date=tomorrow)
+    ToolAccountFactory(agent=leaver, provisioned_on=D(2025, 1, 1), activated_on=D(2025, 2, 1))
+    newcomer = AgentFactory(direction=dpe, entry_date=tomorrow)
+    ToolAccountFactory(agent=newcomer, provisioned_on=tomorrow)
+    user = users["coordinator"]
+    before, _ = both(settings, user)
+    assert before["funnels"][0][1][:3] == [1, 1, 1]
+    assert SummaryState.objects.get().day == today
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
+    assert not summary.is_fresh()
+    after, direct = both(settings, user)
+    assert after == direct
+    assert after["funnels"][0][1][:3] == [1, 1, 0]
+    assert SummaryState.objects.get().day == tomorrow
+
+
+def test_a_past_day_is_computed_directly(settings, city, users):
+    """The summary holds today only: a past day reads the tables (and stays exact)."""
+    day = D(2025, 4, 1)
+    via_summary, direct = both(settings, users["coordinator"], day=day)
+    assert via_summary == direct
+    assert via_summary["funnels"][0][1][:3] == [6, 5, 2]
