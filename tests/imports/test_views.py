@@ -131,3 +131,13 @@ def test_admin_alias_maps_an_unusual_header(client, users):
     client.force_login(users["admin"])
     assert client.get(reverse("admin:imports_columnalias_changelist")).status_code == 200
     assert client.get(reverse("admin:imports_importrun_changelist")).status_code == 200
+
+
+def test_history_page_runs_few_queries(client, users, django_assert_max_num_queries):
+    for i in range(30):
+        ImportRun.objects.create(kind="agents", file_name=f"rh-{i}.csv", created_by=users["admin"],
+                                 rejected=[[2, "Nom", "x", "y"]] * 100)  # fmt: skip
+    client.force_login(users["admin"])
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("imports:run_list"))
+    assert response.content.decode().count("rh-") == 30
