@@ -28,6 +28,7 @@ from relais.helpdesk.forms import (
 from relais.helpdesk.models import CannedReply, Ticket
 from relais.helpdesk.statistics import helpdesk_statistics
 from relais.journal.models import Entry
+from relais.knowledge.selectors import suggested_articles
 
 PAGE_SIZE = 50
 HISTORY_LABELS = {
@@ -144,6 +145,7 @@ def ticket_detail(request, public_id):
     user = request.user
     now = timezone.now()
     transitions = [Status(s) for s in Status if s in TRANSITIONS.get(ticket.status, ()) and s != Status.DUPLICATE]
+    articles = list(ticket.articles.all())
     context = {
         "ticket": ticket,
         "state": sla.state(ticket, now),
@@ -163,7 +165,10 @@ def ticket_detail(request, public_id):
         "escalate_form": EscalateForm(initial={"it_reference": ticket.it_reference}),
         "duplicate_form": DuplicateForm(),
         "article_form": ArticleLinkForm(),
-        "articles": list(ticket.articles.all()),
+        "articles": articles,
+        "suggested": suggested_articles(user=user, topic_id=ticket.category_id, exclude_ids=[a.pk for a in articles])
+        if permissions.can_change_ticket(user, ticket)
+        else [],
         "canned": list(CannedReply.objects.filter(is_active=True)),
         "history": [
             (entry, HISTORY_LABELS.get(entry.action, entry.action))

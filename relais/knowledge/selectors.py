@@ -23,3 +23,12 @@ def article_for_page(*, user, slug: str) -> Article:
         .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("position")))
         .get(slug=slug)
     )
+
+
+def suggested_articles(*, user, topic_id: int | None, exclude_ids=(), limit: int = 5) -> list[Article]:
+    """Published articles of a topic that `user` may read, agent guides first (the ones to send the agent),
+    then the team's scripts; `exclude_ids` (already linked) left out."""
+    if topic_id is None:
+        return []
+    qs = Article.objects.visible_to(user).filter(is_published=True, topic_id=topic_id).exclude(pk__in=exclude_ids)
+    return list(qs.order_by("audience", "title")[:limit])

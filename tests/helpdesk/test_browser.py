@@ -9,6 +9,7 @@ from relais.helpdesk.enums import Channel
 from relais.helpdesk.models import Ticket
 from tests.browser.plugin import DESKTOP, PASSWORD, PHONE
 from tests.factories import AgentFactory, DirectionFactory, SiteFactory, UserFactory
+from tests.helpdesk.factories import topic
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +90,7 @@ def test_pages_pass_axe(line, open_page):
         subject="Messagerie",
         requester=line["agent"],
         description="Code",
+        category=topic("messagerie"),  # its guides are suggested on the page
     )
     services.ticket_add_note(acting_user=line["operator"], ticket=ticket, body="Rappeler à 14 h")
     page = open_page(DESKTOP)

@@ -5,11 +5,13 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from relais.accounts.enums import Role
 from relais.helpdesk import services
 from relais.helpdesk.enums import Channel, MessageKind, Status
 from relais.helpdesk.models import Ticket
+from relais.knowledge.models import Article
 from tests.factories import AgentFactory, SiteFactory
 from tests.helpdesk.factories import TicketFactory, topic
 
@@ -228,3 +230,30 @@ def test_ticket_page_query_count(operator_client, operator, dpe, django_assert_m
         services.ticket_reply(acting_user=operator, ticket=ticket, body=f"réponse {i}")
     with django_assert_max_num_queries(20):
         ok(operator_client.get(reverse("helpdesk:ticket_detail", args=[ticket.public_id])))
+
+
+def test_ticket_page_suggests_the_guides_of_its_topic(operator_client, operator, dpe):
+    agent = AgentFactory(direction=dpe)
+    ticket = services.ticket_create(
+        acting_user=operator, channel=Channel.PHONE, subject="Code", requester=agent, category=topic("messagerie")
+    )
+    url = reverse("helpdesk:ticket_detail", args=[ticket.public_id])
+    html = ok(operator_client.get(url))
+    assert "Suggérés pour le thème" in html
+    guide = Article.objects.get(slug="activer-sa-messagerie-sur-son-telephone")
+    script = Article.objects.get(slug="script-appel-messagerie-non-activee")
+    # Agent guides first (the ones to send), then the team's script; other topics' guides are not offered.
+    assert html.index(escape(guide.title)) < html.index(escape(script.title))
+    assert "Mot de passe oublié" not in html.split("Suggérés pour le thème")[1].split("</ul>")[0]
+    operator_client.post(reverse("helpdesk:ticket_link_article", args=[ticket.public_id]), {"article": guide.pk})
+    assert list(ticket.articles.all()) == [guide]
+    suggestions = ok(operator_client.get(url)).split("Suggérés pour le thème")[1].split("</ul>")[0]
+    assert escape(guide.title) not in suggestions and escape(script.title) in suggestions
+
+
+def test_hr_gets_no_suggestions(client, users, dpe):
+    ticket = services.ticket_create(
+        acting_user=None, channel=Channel.WEB, subject="x", requester=AgentFactory(direction=dpe), category=topic()
+    )
+    client.force_login(users[Role.HR])
+    assert "Suggérés pour le thème" not in ok(client.get(reverse("helpdesk:ticket_detail", args=[ticket.public_id])))

@@ -67,3 +67,18 @@ def test_flyer_has_a_qr_code_to_the_guide(client, db, slug, settings):
     html = page(client, reverse("knowledge:article_flyer", args=[slug]))
     assert "<svg" in html and f"https://relais.example/guides/{slug}/" in html
     assert "data-relais-print" in html
+
+
+def test_suggestions_of_a_topic_for_the_team_and_for_nobody_else(users):
+    from relais.knowledge.models import Topic
+    from relais.knowledge.selectors import suggested_articles
+
+    mailbox = Topic.objects.get(code="messagerie")
+    team = suggested_articles(user=users[Role.HELPDESK], topic_id=mailbox.pk)
+    assert [a.audience for a in team] == sorted(a.audience for a in team) and len(team) >= 2
+    assert {a.topic_id for a in team} == {mailbox.pk}
+    # Without a team account, only published agent guides.
+    assert all(a.audience == Audience.AGENT for a in suggested_articles(user=users[Role.HR], topic_id=mailbox.pk))
+    assert suggested_articles(user=users[Role.HELPDESK], topic_id=None) == []
+    first = team[0]
+    assert first not in suggested_articles(user=users[Role.HELPDESK], topic_id=mailbox.pk, exclude_ids=[first.pk])
