@@ -1,12 +1,14 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from relais.fieldwork.views import lists, phone, signin
+from relais.fieldwork.views import lists, offline, phone, signin
 
 app_name = "fieldwork"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="fieldwork:my_day"), name="index"),
     path("ma-journee/", phone.my_day, name="my_day"),
+    # Served here, not under /static/, so that its scope is /terrain/ (the pages it keeps offline).
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("deplacements/nouveau/", phone.visit_create, name="visit_create"),
     path("sites/recherche/", phone.site_search, name="site_search"),
     path("deplacements/<uuid:public_id>/", phone.visit_detail, name="visit_detail"),

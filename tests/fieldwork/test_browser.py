@@ -136,6 +136,41 @@ def test_mediator_runs_a_workshop_from_a_phone(day, open_page):
         assert Entry.objects.for_object(p).filter(action="fieldwork.outcome_record").count() == 1
     assert page.evaluate("JSON.parse(localStorage.getItem('relais.fieldwork.outbox.v1') || '[]').length") == 0
 
+    # Offline across pages: the service worker reopens the field-work pages already seen on this phone.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    # Online, the visit page and the activity page are seen again: the worker keeps these copies.
+    page.get_by_role("link", name="Revenir au déplacement").click()
+    page.get_by_role("link", name="Atelier collectif : Activer sa messagerie").click()
+    page.context.set_offline(True)
+    page.reload()
+    workshop_heading = page.get_by_role("heading", name="Atelier collectif : Activer sa messagerie")
+    expect(workshop_heading).to_be_visible()
+    expect(page.locator("[data-relais-offline]")).to_be_visible()
+    assert_accessible(page, "activité rouverte hors ligne")
+    # A page never opened on this phone cannot come from the network (the worker really is offline).
+    response = page.goto(f"{base}/terrain/suivis/")
+    assert response.status == 503 and response.from_service_worker
+    expect(page.get_by_role("heading", name="Pas de réseau")).to_be_visible()
+    assert_accessible(page, "page jamais ouverte, hors ligne")
+    page.go_back()
+    expect(workshop_heading).to_be_visible()
+    page.get_by_role("link", name="Revenir au déplacement").click()
+    expect(page.get_by_role("heading", name="Dépôt Bercy")).to_be_visible()
+    page.get_by_role("link", name="Atelier collectif : Activer sa messagerie").click()
+    expect(workshop_heading).to_be_visible()
+    _card(page, "Inès Garcia").get_by_role("button", name="Mot de passe réinitialisé pour Inès Garcia").click()
+    expect(status).to_contain_text("1 saisie en attente d'envoi")
+    ines = Participation.objects.get(agent=people["ines"])
+    assert not ines.password_reset
+    page.context.set_offline(False)
+    expect(page.locator("[data-relais-outbox-status]")).to_be_hidden(timeout=15_000)
+    expect(page.locator("[data-relais-offline]")).to_be_hidden()
+    page.wait_for_timeout(4500)  # the retry timer runs again: nothing is sent twice
+    ines.refresh_from_db()
+    assert ines.password_reset
+    assert Entry.objects.for_object(ines).filter(action="fieldwork.outcome_record").count() == 1
+
     # The QR sign-in sheet: an agent signs in from their own phone, without an account.
     page.get_by_role("link", name="Émargement par QR code").click()
     expect(page.locator("img.fw-qr")).to_be_visible()
@@ -178,8 +213,15 @@ def test_mediator_runs_a_workshop_from_a_phone(day, open_page):
     assert_accessible(page, "mes activités")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # The offline sends failed as they should; nothing else may complain (CSP, script errors).
-    page.problems = [p for p in page.problems if "ERR_INTERNET_DISCONNECTED" not in p]
+    page.problems = [p for p in page.problems if "ERR_INTERNET_DISCONNECTED" not in p and "status of 503" not in p]
     assert_no_problems(page)
+
+    # Logging out forgets the pages kept for offline use: the next person on this phone cannot reopen them.
+    kept = "caches.keys().then((keys) => keys.filter((k) => k.startsWith('relais-fieldwork-pages')).length)"
+    assert page.evaluate(kept) == 1
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/compte/connexion/**")
+    assert page.evaluate(kept) == 0
 
     visit.refresh_from_db()
     assert visit.status == VisitStatus.DONE

@@ -195,6 +195,39 @@ def test_edit_an_activity_from_the_visit_screen(client, mediator, workshop):
     assert edit_url not in client.get(visit_url).content.decode()
 
 
+def test_service_worker_is_served_under_the_field_work_scope(client):
+    response = client.get(reverse("fieldwork:service_worker"))  # no session: the script holds no data
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Service-Worker-Allowed"] == "/terrain/" and response["Cache-Control"] == "no-cache"
+    assert reverse("fieldwork:service_worker") == "/terrain/sw.js"
+    assert b"X-Relais-Offline" in response.content
+
+
+def test_only_field_work_pages_of_this_session_may_be_kept_offline(client, mediator, workshop):
+    day = client.get(reverse("fieldwork:my_day"))
+    key = day["X-Relais-Offline"]
+    assert len(key) == 32 and client.session.session_key not in key
+    for url in (
+        reverse("fieldwork:visit_detail", args=[workshop.visit.public_id]),
+        reverse("fieldwork:visit_summary", args=[workshop.visit.public_id]),
+        reverse("fieldwork:activity_detail", args=[workshop.public_id]),
+    ):
+        assert client.get(url)["X-Relais-Offline"] == key, url
+    assert 'data-relais-sw="/terrain/sw.js?logout=' in day.content.decode()
+    # Searches, lists and exports are never kept.
+    for url in (
+        reverse("fieldwork:participant_search", args=[workshop.public_id]) + "?q=dup",
+        reverse("fieldwork:followup_list"),
+        reverse("fieldwork:my_activities"),
+    ):
+        assert "X-Relais-Offline" not in client.get(url), url
+    # Another session (the same person logging in again, or someone else) gets another key.
+    client.logout()
+    client.force_login(mediator)
+    assert client.get(reverse("fieldwork:my_day"))["X-Relais-Offline"] != key
+
+
 def test_search_is_accent_and_typo_tolerant_site_first(client, workshop, dpe):
     other_site = SiteFactory(direction=dpe)
     here = AgentFactory(last_name="Dupont", first_name="Hélène", site=workshop.visit.site, direction=dpe)

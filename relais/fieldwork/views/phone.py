@@ -28,6 +28,7 @@ from relais.fieldwork.forms import (
     WalkInForm,
 )
 from relais.fieldwork.models import Activity, Participation, Visit
+from relais.fieldwork.views.offline import offline_page
 from relais.journal.models import Entry
 from relais.knowledge import services as knowledge_services
 from relais.knowledge.models import Topic
@@ -86,6 +87,7 @@ def _choices_context() -> dict:
 
 
 @require_GET
+@offline_page
 def my_day(request):
     if not permissions.can_record_fieldwork(request.user):
         raise PermissionDenied
@@ -136,6 +138,7 @@ def site_search(request):
 
 
 @require_GET
+@offline_page
 def visit_detail(request, public_id):
     visit = _visit(request, public_id)
     return render(
@@ -209,6 +212,7 @@ def visit_notes(request, public_id):
 
 
 @require_GET
+@offline_page
 def visit_summary(request, public_id):
     visit = _visit(request, public_id)
     return render(
@@ -377,6 +381,7 @@ def _app_tools():
 
 
 @require_GET
+@offline_page
 def activity_detail(request, public_id):
     activity = _activity(request, public_id)
     context = _activity_context(request, activity)

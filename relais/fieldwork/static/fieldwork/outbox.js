@@ -164,12 +164,35 @@
     enqueue(form, event.submitter);
   });
 
-  window.addEventListener("online", flush);
-  window.addEventListener("offline", () => render());
+  function showNetwork() {
+    document.querySelectorAll("[data-relais-offline]").forEach((el) => {
+      el.hidden = navigator.onLine;
+    });
+  }
+
+  // The service worker keeps the field-work pages opened here, so that they reopen without network.
+  function registerWorker() {
+    const holder = document.querySelector("[data-relais-sw]");
+    if (!holder || !("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register(holder.dataset.relaisSw).catch(() => {
+      // No worker (private browsing, old phone): the outbox still keeps entries made on an open page.
+    });
+  }
+
+  window.addEventListener("online", () => {
+    showNetwork();
+    flush();
+  });
+  window.addEventListener("offline", () => {
+    showNetwork();
+    render();
+  });
   window.addEventListener("storage", (event) => {
     if (event.key === STORE) render();
   });
   document.addEventListener("DOMContentLoaded", () => {
+    showNetwork();
+    registerWorker();
     render();
     flush();
   });

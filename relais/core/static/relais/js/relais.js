@@ -4,3 +4,16 @@ document.addEventListener("DOMContentLoaded", () => {
     el.addEventListener("change", () => el.form && el.form.requestSubmit());
   });
 });
+
+// Field work keeps the pages a mediator opened for offline use (fieldwork/sw.js): forget them on logout.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-relais-logout]");
+  if (!form || !window.caches || form.dataset.relaisCleared) return;
+  event.preventDefault();
+  caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith("relais-fieldwork-")).map((k) => caches.delete(k))))
+    .finally(() => {
+      form.dataset.relaisCleared = "1";
+      form.submit();
+    });
+});
