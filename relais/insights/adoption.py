@@ -8,6 +8,7 @@ the funnel of every tool and one for the trend. Each is exact for the day asked;
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
@@ -164,11 +165,13 @@ def cube(*, user, tool: Tool, day: datetime.date, population: PopulationFilter) 
     return rows
 
 
-def funnels(*, user, day: datetime.date, population: PopulationFilter) -> list[tuple[Tool, list[FunnelStage]]]:
+def funnels(
+    *, user, day: datetime.date, population: PopulationFilter, use_summary: bool | None = None
+) -> list[tuple[Tool, list[FunnelStage]]]:
     """For each tracked tool: agents in post, with an account, activated, used in the last 30 days (on `day`)."""
     tools = list(Tool.objects.filter(is_active=True))
     counts = {}
-    use_summary = summary.usable(day)
+    use_summary = summary.usable(day) if use_summary is None else use_summary
     if use_summary:
         total, by_tool = summary.funnel_counts(user=user, population=population)
         for pk, (p, act, r) in by_tool.items():
@@ -214,7 +217,9 @@ def trend_days(day: datetime.date, months: int = 12) -> list[datetime.date]:
     return days
 
 
-def trend(*, user, tool: Tool, days: list[datetime.date], population: PopulationFilter) -> list[TrendPoint]:
+def trend(
+    *, user, tool: Tool, days: list[datetime.date], population: PopulationFilter, use_summary: bool | None = None
+) -> list[TrendPoint]:
     """The activation rate on each of `days`, each with its own agents in post.
 
     The agents' dates are read once as day numbers (`relais.insights.impact.Population`); each day's
@@ -222,27 +227,38 @@ def trend(*, user, tool: Tool, days: list[datetime.date], population: Population
     """
     from relais.insights.impact import Population, counts_on
 
-    if days and summary.usable(days[-1]) and days == trend_days(days[-1]):
+    if use_summary is None:
+        use_summary = bool(days) and summary.usable(days[-1])
+    if use_summary and days == trend_days(days[-1]):
         counts = summary.trend_counts(user=user, tool=tool, population=population, days=days)
         return [TrendPoint(d, *figures) for d, figures in zip(days, counts, strict=True)]
     pop = Population(user=user, tool=tool, population=population)
     return [TrendPoint(d, *figures) for d, figures in zip(days, counts_on(pop, days), strict=True)]
 
 
-def _labels(user, rows: list[dict]) -> dict[str, dict]:
+class SiteInfo(NamedTuple):
+    name: str
+    kind: str
+    latitude: float | None
+    longitude: float | None
+
+
+def _labels(user, sums: dict[str, dict]) -> dict[str, dict]:
     directions = {d.pk: d for d in Direction.objects.only("code", "name")}
-    several = len({r["direction_id"] for r in rows}) > 1
-    service_ids = {r["service_id"] for r in rows if r["service_id"]}
+    several = len(sums["direction_id"]) > 1
+    service_ids = {k for k in sums["service_id"] if k}
     services = {}
     for s in Service.objects.filter(pk__in=service_ids).select_related("direction").only("name", "direction__code"):
         services[s.pk] = f"{s.direction.code} · {s.name}" if several else s.name
-    site_ids = sorted({r["site_id"] for r in rows if r["site_id"]})
-    sites = {}
-    for start in range(0, len(site_ids), 5000):
-        for s in Site.objects.filter(pk__in=site_ids[start : start + 5000]).only(
-            "name", "kind", "latitude", "longitude", "postcode"
-        ):
-            sites[s.pk] = s
+    site_ids = sorted(k for k in sums["site_id"] if k)
+    fields = ("pk", "name", "kind", "latitude", "longitude")
+    if len(site_ids) > 5000:
+        # Most sites: one read of them all beats many lists of ids.
+        wanted = set(site_ids)
+        rows = (r for r in Site.objects.values_list(*fields).order_by() if r[0] in wanted)
+    else:
+        rows = Site.objects.filter(pk__in=site_ids).values_list(*fields).order_by()
+    sites = {r[0]: SiteInfo(*r[1:]) for r in rows}
     return {
         "direction_id": {pk: f"{d.code} — {d.name}" for pk, d in directions.items()},
         "direction_code": {pk: d.code for pk, d in directions.items()},
@@ -271,18 +287,21 @@ def _order(dimension: str, labels: dict):
     return lambda f: (-f.agents, f.label)
 
 
-def roll_up(rows: list[dict], labels: dict) -> tuple[Figures, dict[str, list[Figures]]]:
-    """The total and one list of figures per breakdown, summed from the cube's rows."""
+def sum_rows(rows: list[dict]) -> dict[str, dict]:
+    """{dimension: {key: [agents, provisioned, activated, recent]}} summed from the cube's rows."""
     sums = {dim: defaultdict(lambda: [0, 0, 0, 0]) for dim in DIMENSIONS}
-    total = [0, 0, 0, 0]
     for row in rows:
         values = (row["agents"], row["provisioned"], row["activated"], row["recent"])
-        for i, v in enumerate(values):
-            total[i] += v
         for dim in DIMENSIONS:
             bucket = sums[dim][row[dim]]
             for i, v in enumerate(values):
                 bucket[i] += v
+    return sums
+
+
+def roll_up(sums: dict[str, dict], labels: dict) -> tuple[Figures, dict[str, list[Figures]]]:
+    """The total and one list of figures per breakdown: the same counts summed seven ways."""
+    total = [sum(v[i] for v in sums["direction_id"].values()) for i in range(4)]
     breakdowns = {}
     for key, dim, _title, _label in BREAKDOWNS:
         names = labels[dim]
@@ -299,9 +318,14 @@ def adoption_dashboard(
     population = population or PopulationFilter()
 
     def compute():
-        rows = cube(user=user, tool=tool, day=day, population=population)
-        labels = _labels(user, rows)
-        total, breakdowns = roll_up(rows, labels)
+        use_summary = summary.usable(day)
+        if use_summary:
+            # Today, from the persisted summary: one small grouped query per breakdown.
+            sums = summary.sums_by(user=user, tool=tool, population=population, dimensions=DIMENSIONS)
+        else:
+            sums = sum_rows(cube(user=user, tool=tool, day=day, population=population))
+        labels = _labels(user, sums)
+        total, breakdowns = roll_up(sums, labels)
         sites = [
             SitePoint(f.key, s.name, s.kind, s.latitude, s.longitude, f)
             for f in breakdowns["site"]
@@ -312,9 +336,9 @@ def adoption_dashboard(
             tool=tool,
             population=population,
             total=total,
-            funnels=funnels(user=user, day=day, population=population),
+            funnels=funnels(user=user, day=day, population=population, use_summary=use_summary),
             breakdowns=breakdowns,
-            trend=trend(user=user, tool=tool, days=trend_days(day), population=population),
+            trend=trend(user=user, tool=tool, days=trend_days(day), population=population, use_summary=use_summary),
             sites=sites,
         )
 

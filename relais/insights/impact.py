@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Count, FilteredRelation, Min, Q
 from django.utils import timezone
 
 from relais.adoption.models import Tool
@@ -38,7 +38,7 @@ from relais.agents.models import Agent
 from relais.fieldwork.enums import VisitStatus
 from relais.fieldwork.models import Participation
 from relais.insights.memo import memoised
-from relais.insights.population import PopulationFilter
+from relais.insights.population import PopulationFilter, activated_q, provisioned_q
 from relais.insights.stats import Z95, normal_interval, share, wilson
 from relais.insights.tables import Column, Table
 
@@ -246,6 +246,11 @@ def _point(label, offset, pop: Population, met_rows, met_days, control_by_stratu
         for d, n_d, x_d in zip(days_arr.tolist(), n.tolist(), x.tolist(), strict=True):
             control[(s, d)] = (n_d, x_d)
         control_agents += int(n.max()) if len(n) else 0
+    return _estimate(label, offset, cells, control, control_agents)
+
+
+def _estimate(label, offset, cells: dict, control: dict, control_agents: int) -> ImpactPoint:
+    """The point from its cells {(stratum, day): [met, met activated]} and their comparison {cell: (N, X)}."""
     matched = {c: v for c, v in cells.items() if control.get(c, (0, 0))[0] > 0}
     unmatched = sum(v[0] for c, v in cells.items() if c not in matched)
     n_met = sum(v[0] for v in matched.values())
@@ -331,6 +336,69 @@ def impact(*, user, tool: Tool, day: datetime.date | None = None, offsets=OFFSET
         )
 
     return memoised("impact", user=user, params=(tool.pk, day, tuple(offsets)), compute=compute)
+
+
+def today_impact(*, user, tool: Tool) -> Impact | None:
+    """Today's headline figures (no curves) from the persisted summary; None when it cannot serve.
+
+    The same figures as `impact(...)`'s "today" point, without reading every agent: the met agents' counts by
+    stratum come from one grouped query over the agents met (a few thousand), the not-met ones are the
+    stratum's totals in the summary minus them, and `_estimate` does the same arithmetic.
+    """
+    from relais.insights import summary
+
+    day = timezone.localdate()
+    if not summary.usable(day):
+        return None
+    stratum = ["direction_id", "category", "site__kind"]
+    met = (
+        Participation.objects.visible_to(user)
+        .filter(agent__isnull=False, activity__visit__date__lte=day)
+        .exclude(activity__visit__status=VisitStatus.CANCELLED)
+        .values("agent_id")
+    )
+    account = "tool_account"
+    rows = (
+        Agent.objects.visible_to(user)
+        .in_post(day)
+        .filter(pk__in=met)
+        .annotate(**{account: FilteredRelation("tool_accounts", condition=Q(tool_accounts__tool=tool))})
+        .values(*stratum)
+        .annotate(
+            n=Count(f"{account}__pk", filter=provisioned_q(day, account)),
+            x=Count(f"{account}__pk", filter=activated_q(day, account)),
+        )
+        .order_by()
+    )
+    day_o = day.toordinal()
+    cells = {(tuple(r[k] for k in stratum), day_o): [r["n"], r["x"]] for r in rows if r["n"]}
+    totals = {
+        tuple(r[k] for k in stratum): r
+        for r in summary.cells(user=user, tool=tool, population=PopulationFilter(), fields=stratum)
+    }
+    control = {}
+    for (key, d), (n, x) in cells.items():
+        t = totals.get(key, {"provisioned": 0, "activated": 0})
+        control[(key, d)] = (t["provisioned"] - n, t["activated"] - x)
+    point = _estimate("Aujourd'hui", None, cells, control, sum(n for n, _x in control.values()))
+    return Impact(
+        day=day,
+        tool=tool,
+        met_total=met.order_by().distinct().count(),
+        walk_ins_unmatched=_walk_ins_unmatched(user=user, day=day),
+        met_holding=sum(v[0] for v in cells.values()),
+        met_activated=sum(v[1] for v in cells.values()),
+        city_agents=sum(r["agents"] for r in totals.values()),
+        city_provisioned=sum(r["provisioned"] for r in totals.values()),
+        city_activated=sum(r["activated"] for r in totals.values()),
+        points=[],
+        today=point,
+    )
+
+
+def headline(*, user, tool: Tool) -> str:
+    """The home page's sentence: from the summary when it can serve, else from the full estimate."""
+    return (today_impact(user=user, tool=tool) or impact(user=user, tool=tool)).headline()
 
 
 def _in_post(pop: Population, *, user, day: datetime.date) -> int:

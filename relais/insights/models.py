@@ -148,3 +148,24 @@ class SummaryState(models.Model):
 
     def __str__(self):
         return f"résumé du {self.day}"
+
+
+class AdoptionGroup(models.Model):
+    """`AdoptionCell` summed without service and site: the coarse groups most figures need (a few thousand rows)."""
+
+    tool = _ref("adoption.Tool")
+    direction = _ref("organisation.Direction")
+    site_kind = models.CharField(max_length=32, null=True)
+    category = models.CharField(max_length=8)
+    filiere = models.CharField(max_length=32)
+    statut = models.CharField(max_length=32)
+    agents = models.IntegerField(default=0)
+    provisioned = models.IntegerField(default=0)
+    activated = models.IntegerField(default=0)
+    recent = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"groupe {self.pk}"

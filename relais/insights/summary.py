@@ -33,7 +33,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from relais.adoption.enums import RECENT_USE_DAYS
-from relais.insights.models import AdoptionCell, SummaryState, TrendStep
+from relais.insights.models import AdoptionCell, AdoptionGroup, SummaryState, TrendStep
 from relais.insights.population import PopulationFilter
 from relais.journal.models import Entry
 from relais.organisation.models import Site
@@ -134,7 +134,7 @@ def rebuild(day: datetime.date) -> float:
     start = time.perf_counter()
     d = connection.ops.adapt_datefield_value(day)
     since = connection.ops.adapt_datefield_value(day - datetime.timedelta(days=RECENT_USE_DAYS))
-    cell, step = AdoptionCell._meta.db_table, TrendStep._meta.db_table
+    cell, group, step = AdoptionCell._meta.db_table, AdoptionGroup._meta.db_table, TrendStep._meta.db_table
     in_post = "(a.entry_date IS NULL OR a.entry_date <= %s) AND (a.exit_date IS NULL OR a.exit_date > %s)"
     dims = "a.direction_id, a.service_id, a.site_id, a.category, a.filiere, a.statut"
     activated = "t.activated_on <= %s AND (t.disabled_on IS NULL OR t.disabled_on > %s)"
@@ -151,6 +151,14 @@ def rebuild(day: datetime.date) -> float:
         f"WHERE {in_post} GROUP BY t.tool_id, {dims}"
     )
     cells_params = [d, d, d, d, d, d, d, d, since, d, d, d]
+
+    gdims = "c.tool_id, c.direction_id, s.kind, c.category, c.filiere, c.statut"
+    groups_sql = (
+        f"INSERT INTO {group} (tool_id, direction_id, site_kind, category, filiere, statut, "  # noqa: S608
+        f"agents, provisioned, activated, recent) SELECT {gdims}, SUM(c.agents), SUM(c.provisioned), "
+        f"SUM(c.activated), SUM(c.recent) FROM {cell} c LEFT JOIN organisation_site s ON s.id = c.site_id "
+        f"GROUP BY {gdims}"
+    )
 
     days = [g.toordinal() for g in grid(day)]
     bucket = "CASE " + " ".join("WHEN x.d <= %s THEN %s" for _ in days) + " END"
@@ -192,7 +200,9 @@ def rebuild(day: datetime.date) -> float:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {cell}")  # noqa: S608
         cursor.execute(f"DELETE FROM {step}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {group}")  # noqa: S608
         cursor.execute(cells_sql, cells_params)
+        cursor.execute(groups_sql)
         cursor.execute(steps_sql, bucket_params)
         seconds = time.perf_counter() - start
         SummaryState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now(), "seconds": seconds})
@@ -225,21 +235,57 @@ def _tool_q(tool) -> Q:
 SUMS = {"agents": Sum("agents"), "provisioned": Sum("provisioned"), "activated": Sum("activated")}
 
 
+# Cube dimensions found in the coarse groups, and their column there.
+COARSE = {
+    "direction_id": "direction_id",
+    "site__kind": "site_kind",
+    "category": "category",
+    "filiere": "filiere",
+    "statut": "statut",
+}
+
+
 def cells(*, user, tool, population: PopulationFilter, fields: list[str]) -> list[dict]:
-    """Today's counts grouped by `fields` (cube dimension names: direction_id, site__kind…) for `tool`."""
+    """Today's counts grouped by `fields` (cube dimension names: direction_id, site__kind…) for `tool`.
+
+    Read from the coarse groups when `fields` has no service or site (a few thousand rows), else from the cells.
+    """
+    if all(f in COARSE for f in fields):
+        rows = (
+            AdoptionGroup.objects.filter(_scope_q(user, population, kind="site_kind"), _tool_q(tool))
+            .values(*[COARSE[f] for f in fields])
+            .annotate(**SUMS, recent=Sum("recent"))
+            .order_by()
+        )
+        return [{f: r[COARSE[f]] for f in fields} | _counts(r) for r in rows]
     rows = (
         AdoptionCell.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
         .values(*fields)
         .annotate(**SUMS, recent=Sum("recent"))
         .order_by()
     )
-    return list(rows)
+    return [r | _counts(r) for r in rows]
+
+
+def _counts(r: dict) -> dict:
+    return {k: r[k] or 0 for k in ("agents", "provisioned", "activated", "recent")}
+
+
+def sums_by(*, user, tool, population: PopulationFilter, dimensions) -> dict[str, dict]:
+    """{dimension: {key: [agents, provisioned, activated, recent]}}: one small grouped query per dimension."""
+    out = {}
+    for dim in dimensions:
+        out[dim] = {
+            r[dim]: [r["agents"], r["provisioned"], r["activated"], r["recent"]]
+            for r in cells(user=user, tool=tool, population=population, fields=[dim])
+        }
+    return out
 
 
 def funnel_counts(*, user, population: PopulationFilter) -> tuple[int, dict[int, tuple[int, int, int]]]:
     """(agents in post, {tool id: (provisioned, activated, recent)}) today."""
     rows = (
-        AdoptionCell.objects.filter(_scope_q(user, population, kind="site__kind"))
+        AdoptionGroup.objects.filter(_scope_q(user, population, kind="site_kind"))
         .values("tool_id")
         .annotate(**SUMS, recent=Sum("recent"))
         .order_by()

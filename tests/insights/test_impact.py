@@ -112,3 +112,25 @@ def test_hr_counts_only_their_directions(field, users):
     assert (by[0].met_activated, by[0].met_agents) == (1, 3)
     assert by[0].control_rate == pytest.approx(1 / 3)
     assert result.met_total == 4
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.HR])
+def test_todays_headline_from_the_summary_equals_the_full_estimate(field, users, role, settings):
+    """The home page's sentence comes from the summary (`today_impact`): same figures as `impact`'s today."""
+    from relais.insights.impact import today_impact
+
+    user = users[role]
+    tool = mailbox()
+    fast = today_impact(user=user, tool=tool)
+    full = impact(user=user, tool=tool)
+    assert fast is not None
+    for name in ("met_total", "walk_ins_unmatched", "met_holding", "met_activated"):
+        assert getattr(fast, name) == getattr(full, name), name
+    for name in ("city_agents", "city_provisioned", "city_activated"):
+        assert getattr(fast, name) == getattr(full, name), name
+    for name, value in vars(full.today).items():
+        expected = pytest.approx(value, abs=1e-12) if isinstance(value, float | tuple) else value
+        assert getattr(fast.today, name) == expected, name
+    assert fast.headline() == full.headline()
+    settings.RELAIS_INSIGHTS_SUMMARY = False
+    assert today_impact(user=user, tool=tool) is None

@@ -4,7 +4,7 @@ from django.utils import timezone
 from relais.accounts.enums import Role
 from relais.accounts.permissions import can_list_agents, can_view_city_overview
 from relais.accounts.scopes import direction_scope
-from relais.insights.impact import impact
+from relais.insights.impact import headline as impact_headline
 from relais.insights.permissions import can_view_dashboards
 from relais.insights.selectors import home_overview, mailbox_tool
 
@@ -43,7 +43,7 @@ def home(request):
         if tool is not None and (not is_hr or direction_scope(user).direction_ids):
             overview = home_overview(user=user, tool=tool, with_services=is_hr)
             if not is_hr:
-                headline = impact(user=user, tool=tool).headline()
+                headline = impact_headline(user=user, tool=tool)
         context |= {"overview": overview, "is_hr": is_hr, "tool": tool, "headline": headline}
         return render(request, "insights/home_overview.html", context)
     if user.role == Role.MEDIATOR:
