@@ -169,3 +169,22 @@ class AdoptionGroup(models.Model):
 
     def __str__(self):
         return f"groupe {self.pk}"
+
+
+class AdoptionPlace(models.Model):
+    """`AdoptionCell` summed by direction, service and site only: the unfiltered service and site breakdowns."""
+
+    tool = _ref("adoption.Tool")
+    direction = _ref("organisation.Direction")
+    service = _ref("organisation.Service")
+    site = _ref("organisation.Site")
+    agents = models.IntegerField(default=0)
+    provisioned = models.IntegerField(default=0)
+    activated = models.IntegerField(default=0)
+    recent = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"lieu {self.pk}"

@@ -33,7 +33,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from relais.adoption.enums import RECENT_USE_DAYS
-from relais.insights.models import AdoptionCell, AdoptionGroup, SummaryState, TrendStep
+from relais.insights.models import AdoptionCell, AdoptionGroup, AdoptionPlace, SummaryState, TrendStep
 from relais.insights.population import PopulationFilter
 from relais.journal.models import Entry
 from relais.organisation.models import Site
@@ -135,6 +135,7 @@ def rebuild(day: datetime.date) -> float:
     d = connection.ops.adapt_datefield_value(day)
     since = connection.ops.adapt_datefield_value(day - datetime.timedelta(days=RECENT_USE_DAYS))
     cell, group, step = AdoptionCell._meta.db_table, AdoptionGroup._meta.db_table, TrendStep._meta.db_table
+    place = AdoptionPlace._meta.db_table
     in_post = "(a.entry_date IS NULL OR a.entry_date <= %s) AND (a.exit_date IS NULL OR a.exit_date > %s)"
     dims = "a.direction_id, a.service_id, a.site_id, a.category, a.filiere, a.statut"
     activated = "t.activated_on <= %s AND (t.disabled_on IS NULL OR t.disabled_on > %s)"
@@ -158,6 +159,11 @@ def rebuild(day: datetime.date) -> float:
         f"agents, provisioned, activated, recent) SELECT {gdims}, SUM(c.agents), SUM(c.provisioned), "
         f"SUM(c.activated), SUM(c.recent) FROM {cell} c LEFT JOIN organisation_site s ON s.id = c.site_id "
         f"GROUP BY {gdims}"
+    )
+    pdims = "tool_id, direction_id, service_id, site_id"
+    places_sql = (
+        f"INSERT INTO {place} ({pdims}, agents, provisioned, activated, recent) "  # noqa: S608
+        f"SELECT {pdims}, SUM(agents), SUM(provisioned), SUM(activated), SUM(recent) FROM {cell} GROUP BY {pdims}"
     )
 
     days = [g.toordinal() for g in grid(day)]
@@ -201,8 +207,10 @@ def rebuild(day: datetime.date) -> float:
         cursor.execute(f"DELETE FROM {cell}")  # noqa: S608
         cursor.execute(f"DELETE FROM {step}")  # noqa: S608
         cursor.execute(f"DELETE FROM {group}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {place}")  # noqa: S608
         cursor.execute(cells_sql, cells_params)
         cursor.execute(groups_sql)
+        cursor.execute(places_sql)
         cursor.execute(steps_sql, bucket_params)
         seconds = time.perf_counter() - start
         SummaryState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now(), "seconds": seconds})
@@ -245,10 +253,15 @@ COARSE = {
 }
 
 
+# Cube dimensions found in the places (no filter).
+PLACE = ("direction_id", "service_id", "site_id")
+
+
 def cells(*, user, tool, population: PopulationFilter, fields: list[str]) -> list[dict]:
     """Today's counts grouped by `fields` (cube dimension names: direction_id, site__kind…) for `tool`.
 
-    Read from the coarse groups when `fields` has no service or site (a few thousand rows), else from the cells.
+    Read from the coarse groups when `fields` has no service or site (a few thousand rows), from the places when
+    only direction, service and site are asked with no filter, else from the cells.
     """
     if all(f in COARSE for f in fields):
         rows = (
@@ -258,6 +271,14 @@ def cells(*, user, tool, population: PopulationFilter, fields: list[str]) -> lis
             .order_by()
         )
         return [{f: r[COARSE[f]] for f in fields} | _counts(r) for r in rows]
+    if population == PopulationFilter() and all(f in PLACE for f in fields):
+        rows = (
+            AdoptionPlace.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
+            .values(*fields)
+            .annotate(**SUMS, recent=Sum("recent"))
+            .order_by()
+        )
+        return [r | _counts(r) for r in rows]
     rows = (
         AdoptionCell.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
         .values(*fields)
