@@ -59,7 +59,19 @@ def figures(user, *, day=None, population=None):
             ("service", overview.by_service),
         )
     ]
-    return {"cube": cube, "funnels": funnels, "trend": trend, "overview": ov, "total": overview.total}
+    dashboard = adoption.adoption_dashboard(user=user, tool=tool, day=day, population=population)
+    breakdowns = {
+        key: sorted(((f.key, f.label, f.agents, f.provisioned, f.activated, f.recent) for f in rows), key=repr)
+        for key, rows in dashboard.breakdowns.items()
+    }
+    return {
+        "cube": cube,
+        "funnels": funnels,
+        "trend": trend,
+        "overview": ov,
+        "total": overview.total,
+        "dashboard": (dashboard.total, breakdowns, dashboard.funnels, dashboard.trend, dashboard.sites),
+    }
 
 
 def both(settings, user, **kw):
