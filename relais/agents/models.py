@@ -38,7 +38,11 @@ class Agent(PublicIdModel, TimestampedModel):
     grade = models.CharField("grade", max_length=150, blank=True)
     job_title = models.CharField("emploi", max_length=150, blank=True)
     direction = models.ForeignKey(
-        "organisation.Direction", verbose_name="direction", on_delete=models.PROTECT, related_name="agents"
+        "organisation.Direction",
+        verbose_name="direction",
+        on_delete=models.PROTECT,
+        related_name="agents",
+        db_index=False,  # the (direction, last_name, first_name) index serves direction lookups
     )
     service = models.ForeignKey(
         "organisation.Service",
@@ -74,7 +78,9 @@ class Agent(PublicIdModel, TimestampedModel):
     exit_date = models.DateField("date de sortie", null=True, blank=True)
     # Folded "usage-or-last first matricule" text, kept in step by save() and the bulk writers,
     # so that search is one indexed column instead of several case- and accent-insensitive scans.
-    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    # Its indexes differ by database (migration 0003): a plain B-tree on SQLite; on PostgreSQL a
+    # pattern-ops B-tree for prefixes and a trigram GIN for words inside names.
+    search_text = models.CharField(max_length=400, editable=False)
 
     objects = AgentQuerySet.as_manager()
 
@@ -83,7 +89,6 @@ class Agent(PublicIdModel, TimestampedModel):
         ordering = ["last_name", "first_name", "matricule"]
         indexes = [
             models.Index(fields=["direction", "last_name", "first_name"], name="agents_agent_dir_name_idx"),
-            models.Index(fields=["site"], name="agents_agent_site_idx"),
         ]
         constraints = [
             models.CheckConstraint(
