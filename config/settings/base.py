@@ -212,6 +212,9 @@ RELAIS_IMAP_USER = env.str("RELAIS_IMAP_USER", default="")
 RELAIS_IMAP_PASSWORD = env.str("RELAIS_IMAP_PASSWORD", default="")
 RELAIS_IMAP_FOLDER = env.str("RELAIS_IMAP_FOLDER", default="INBOX")
 RELAIS_IMAP_DONE_FOLDER = env.str("RELAIS_IMAP_DONE_FOLDER", default="")
+# A message failing at this many runs of fetch_mail goes to this folder ("/" = the server's separator).
+RELAIS_IMAP_MAX_FAILURES = env.int("RELAIS_IMAP_MAX_FAILURES", default=5)
+RELAIS_IMAP_QUARANTINE_FOLDER = env.str("RELAIS_IMAP_QUARANTINE_FOLDER", default="Relais/Quarantaine")
 RELAIS_HOLIDAYS_SUBDIV = env.str("RELAIS_HOLIDAYS_SUBDIV", default="") or None  # e.g. "57": Alsace-Moselle
 RELAIS_PUBLIC_FORM_RATE = env.int("RELAIS_PUBLIC_FORM_RATE", default=5)  # public help form: posts per IP and hour
 

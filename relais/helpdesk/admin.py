@@ -5,6 +5,7 @@ from relais.helpdesk.models import (
     CannedReply,
     ClosedDay,
     HelpdeskSettings,
+    MailFailure,
     SlaTarget,
     Survey,
     Ticket,
@@ -62,3 +63,17 @@ class CannedReplyAdmin(admin.ModelAdmin):
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["ticket", "send_after", "sent_at", "answered_at", "rating"]
     readonly_fields = ["ticket", "send_after", "sent_at", "answered_at", "rating", "comment"]
+
+
+@admin.register(MailFailure)
+class MailFailureAdmin(admin.ModelAdmin):
+    # Read-only; deleting a quarantined row says "dealt with by hand" and clears the queue's notice.
+    list_display = ["subject", "sender", "attempts", "last_failed_at", "quarantined_at"]
+    list_filter = [("quarantined_at", admin.EmptyFieldListFilter)]
+    search_fields = ["subject", "sender", "message_key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -322,3 +322,29 @@ class Survey(PublicIdModel):
 
     def __str__(self):
         return f"Enquête {self.ticket_id}"
+
+
+class MailFailure(models.Model):
+    """An incoming e-mail whose processing failed: counted per run of `fetch_mail`, quarantined after a few.
+
+    Keyed by the message's Message-ID (or a digest of its bytes when it has none), not by its IMAP UID,
+    which changes when the folder is rebuilt. The row goes once the message is processed; a quarantined
+    one stays until an operator has dealt with the message by hand and deletes the row (admin).
+    """
+
+    message_key = models.CharField("identifiant du message", max_length=250, unique=True)
+    sender = models.CharField("expéditeur", max_length=250, blank=True)
+    subject = models.CharField("objet", max_length=250, blank=True)
+    attempts = models.PositiveSmallIntegerField("échecs", default=0)
+    last_error = models.CharField("dernière erreur", max_length=500, blank=True)
+    first_failed_at = models.DateTimeField("premier échec", default=timezone.now)
+    last_failed_at = models.DateTimeField("dernier échec", default=timezone.now)
+    quarantined_at = models.DateTimeField("mis en quarantaine le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "courriel en échec"
+        verbose_name_plural = "courriels en échec"
+        ordering = ["-last_failed_at"]
+
+    def __str__(self):
+        return f"{self.subject or self.message_key} ({self.attempts} échecs)"

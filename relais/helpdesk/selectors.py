@@ -9,7 +9,7 @@ from django.utils import timezone
 from relais.agents.models import Agent
 from relais.core.text import fold
 from relais.helpdesk.enums import DONE_STATUSES, PAUSED_STATUSES, MessageKind, Status
-from relais.helpdesk.models import Ticket
+from relais.helpdesk.models import MailFailure, Ticket
 from relais.helpdesk.permissions import can_view_internal_notes
 
 _REFERENCE = re.compile(r"^#?\s*(\d{1,9})$")
@@ -113,3 +113,8 @@ def ticket_for_page(*, user, public_id) -> Ticket:
 
 def open_statuses() -> list[str]:
     return [s.value for s in Status if s not in DONE_STATUSES]
+
+
+def mail_quarantined() -> int:
+    """Incoming e-mails moved to the quarantine folder and not yet cleared by an operator."""
+    return MailFailure.objects.filter(quarantined_at__isnull=False).count()

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -89,6 +90,10 @@ def ticket_list(request):
         "query": query.urlencode(),
         "can_create": permissions.can_create_ticket(request.user),
         "can_stats": permissions.can_view_statistics(request.user),
+        "quarantined": selectors.mail_quarantined()
+        if not request.htmx and permissions.can_create_ticket(request.user)
+        else 0,
+        "quarantine_folder": settings.RELAIS_IMAP_QUARANTINE_FOLDER,
     }
     template = "helpdesk/ticket_list.html#queue" if request.htmx else "helpdesk/ticket_list.html"
     return render(request, template, context)

@@ -118,13 +118,24 @@ class Imap:
     def flags(self, folder: str = "INBOX") -> list[str]:
         imap = self.connect()
         try:
-            imap.select(folder)
+            status, _ = imap.select(f'"{folder}"')
+            assert status == "OK", f"dossier IMAP introuvable : {folder}"
             _, data = imap.uid("SEARCH", None, "ALL")
             out = []
             for uid in data[0].split():
                 _, parts = imap.uid("FETCH", uid, "(FLAGS)")
                 out.append(parts[0].decode())
             return out
+        finally:
+            imap.logout()
+
+    def folder(self, path: str) -> str:
+        """`path` with "/" as separator, in the server's own (dovecot's maildir uses ".")."""
+        imap = self.connect()
+        try:
+            _, data = imap.list('""', '""')
+            delimiter = data[0].split(b'"')[1].decode()
+            return path.replace("/", delimiter)
         finally:
             imap.logout()
 

@@ -2,6 +2,7 @@
 
 from email.message import EmailMessage
 from email.utils import make_msgid
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -209,3 +210,85 @@ def test_same_message_id_is_never_imported_twice(imap_settings, db):
     imap_settings.append(mail(message_id=message_id))
     call_command("fetch_mail")
     assert Ticket.objects.count() == 1
+
+
+def _broken(monkeypatch) -> None:
+    """Make every message fail (undone by `monkeypatch.undo()`)."""
+    from relais.helpdesk import mail as incoming
+
+    def broken(raw):
+        raise RuntimeError("pièce jointe illisible")
+
+    monkeypatch.setattr(incoming, "process_message", broken)
+
+
+def test_a_message_failing_repeatedly_goes_to_quarantine(imap_settings, users, settings, monkeypatch, client):
+    from django.urls import reverse
+
+    from relais.helpdesk.models import MailFailure
+    from relais.journal.models import Entry
+
+    settings.RELAIS_IMAP_MAX_FAILURES = 3
+    bad_id = make_msgid(domain="paris.example")
+    imap_settings.append(mail(subject="Capture d'écran", message_id=bad_id))
+    _broken(monkeypatch)
+    for attempt in (1, 2):
+        call_command("fetch_mail", stderr=StringIO())
+        assert MailFailure.objects.get(message_key=bad_id).attempts == attempt
+        assert len(imap_settings.flags()) == 1 and all("\\Seen" not in f for f in imap_settings.flags())
+    err = StringIO()
+    call_command("fetch_mail", stderr=err)
+    # Third failure: out of the inbox (no more retries), into the quarantine folder the run created, unread.
+    assert imap_settings.flags() == []
+    quarantine = imap_settings.folder("Relais/Quarantaine")
+    (flags,) = imap_settings.flags(quarantine)
+    assert "\\Seen" not in flags
+    assert "Relais/Quarantaine" in err.getvalue()
+    failure = MailFailure.objects.get(message_key=bad_id)
+    assert failure.quarantined_at is not None and failure.subject == "Capture d'écran"
+    assert "pièce jointe illisible" in failure.last_error
+    entry = Entry.objects.get(action="helpdesk.mail_quarantine")
+    assert entry.payload["attempts"] == 3 and entry.payload["folder"] == quarantine
+    # The operators see it on the queue.
+    client.force_login(users[Role.HELPDESK])
+    html = client.get(reverse("helpdesk:ticket_list")).content.decode()
+    assert "1 courriel n'a pas pu être traité" in html and "Relais/Quarantaine" in html
+    # Later messages are unaffected, and the folder existing already is no trouble.
+    monkeypatch.undo()
+    imap_settings.append(mail(subject="Autre demande"))
+    call_command("fetch_mail")
+    assert Ticket.objects.count() == 1
+    _broken(monkeypatch)
+    settings.RELAIS_IMAP_MAX_FAILURES = 1
+    imap_settings.append(mail(subject="Encore une"))
+    call_command("fetch_mail", stderr=StringIO())
+    assert (
+        len(imap_settings.flags(quarantine)) == 2
+        and MailFailure.objects.filter(quarantined_at__isnull=False).count() == 2
+    )
+
+
+def test_a_message_that_recovers_forgets_its_failures(imap_settings, db, monkeypatch):
+    from relais.helpdesk.models import MailFailure
+
+    imap_settings.append(mail(subject="Premier"))
+    _broken(monkeypatch)
+    call_command("fetch_mail", stderr=StringIO())
+    assert MailFailure.objects.get().attempts == 1
+    monkeypatch.undo()
+    call_command("fetch_mail")
+    assert Ticket.objects.count() == 1 and not MailFailure.objects.exists()
+
+
+def test_a_message_without_message_id_is_counted_by_its_content(imap_settings, db, monkeypatch, settings):
+    from relais.helpdesk.models import MailFailure
+
+    settings.RELAIS_IMAP_MAX_FAILURES = 2
+    raw = b"From: agent@paris.example\r\nSubject: sans identifiant\r\n\r\nBonjour\r\n"
+    imap_settings.append(raw)
+    _broken(monkeypatch)
+    call_command("fetch_mail", stderr=StringIO())
+    call_command("fetch_mail", stderr=StringIO())
+    failure = MailFailure.objects.get()
+    assert failure.message_key.startswith("sha256:") and failure.quarantined_at is not None
+    assert imap_settings.flags() == []

@@ -20,10 +20,18 @@ class Command(BaseCommand):
             use_ssl=settings.RELAIS_IMAP_SSL,
             folder=settings.RELAIS_IMAP_FOLDER,
             done_folder=settings.RELAIS_IMAP_DONE_FOLDER,
+            max_failures=settings.RELAIS_IMAP_MAX_FAILURES,
+            quarantine_folder=settings.RELAIS_IMAP_QUARANTINE_FOLDER,
         )
         self.stdout.write(
             f"{report.created} ticket(s) créé(s), {report.updated} complété(s), "
             f"{report.ignored} message(s) automatique(s) ignoré(s), {report.duplicate} déjà traité(s)."
         )
-        if report.failed:
-            self.stderr.write(f"{len(report.failed)} message(s) en échec, laissés non lus : {', '.join(report.failed)}")
+        left = [uid for uid in report.failed if uid not in report.quarantined]
+        if left:
+            self.stderr.write(f"{len(left)} message(s) en échec, laissés non lus : {', '.join(left)}")
+        if report.quarantined:
+            self.stderr.write(
+                f"{len(report.quarantined)} message(s) en échec depuis {settings.RELAIS_IMAP_MAX_FAILURES} relèves, "
+                f"déplacés dans le dossier {settings.RELAIS_IMAP_QUARANTINE_FOLDER} : à traiter à la main."
+            )
