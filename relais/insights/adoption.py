@@ -252,8 +252,8 @@ def _labels(user, sums: dict[str, dict]) -> dict[str, dict]:
         services[s.pk] = f"{s.direction.code} · {s.name}" if several else s.name
     site_ids = sorted(k for k in sums["site_id"] if k)
     fields = ("pk", "name", "kind", "latitude", "longitude")
-    if len(site_ids) > 5000:
-        # Most sites: one read of them all beats many lists of ids.
+    if len(site_ids) > 300:
+        # Many sites: one read of them all beats a long list of ids (Django prepares each one).
         wanted = set(site_ids)
         rows = (r for r in Site.objects.values_list(*fields).order_by() if r[0] in wanted)
     else:

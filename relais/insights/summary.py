@@ -166,13 +166,15 @@ def rebuild(day: datetime.date) -> float:
         f"SELECT {pdims}, SUM(agents), SUM(provisioned), SUM(activated), SUM(recent) FROM {cell} GROUP BY {pdims}"
     )
 
-    days = [g.toordinal() for g in grid(day)]
+    # Dates are compared as dates (ISO text on SQLite: the same order), far past and far future for "none".
+    days = grid(day)
     bucket = "CASE " + " ".join("WHEN x.d <= %s THEN %s" for _ in days) + " END"
-    bucket_params = [v for g in days for v in (g, g)]
-    ps = f"COALESCE({_ord('a.entry_date')}, {ORIGIN})"
-    pe = f"COALESCE({_ord('a.exit_date')}, {NEVER})"
-    prov, act = f"COALESCE({_ord('t.provisioned_on')}, {NEVER})", f"COALESCE({_ord('t.activated_on')}, {NEVER})"
-    dis = f"COALESCE({_ord('t.disabled_on')}, {NEVER})"
+    bucket_params = [v for g in days for v in (connection.ops.adapt_datefield_value(g), g.toordinal())]
+    date = "DATE " if connection.vendor == "postgresql" else ""
+    first, last = f"{date}'0001-01-01'", f"{date}'9999-12-31'"
+    ps, pe = f"COALESCE(a.entry_date, {first})", f"COALESCE(a.exit_date, {last})"
+    prov, act = f"COALESCE(t.provisioned_on, {last})", f"COALESCE(t.activated_on, {last})"
+    dis = f"COALESCE(t.disabled_on, {last})"
     sdims = "direction_id, site_kind, category, filiere, statut"
     agents_iv = (
         f"SELECT a.direction_id, s.kind AS site_kind, a.category, a.filiere, a.statut, {ps} AS ps, {pe} AS pe "  # noqa: S608
@@ -292,14 +294,56 @@ def _counts(r: dict) -> dict:
     return {k: r[k] or 0 for k in ("agents", "provisioned", "activated", "recent")}
 
 
+def _raw(queryset) -> list[tuple]:
+    """The rows of a values_list() queryset read straight from the cursor (no per-row converters: integers only)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def sums_by(*, user, tool, population: PopulationFilter, dimensions) -> dict[str, dict]:
-    """{dimension: {key: [agents, provisioned, activated, recent]}}: one small grouped query per dimension."""
-    out = {}
-    for dim in dimensions:
-        out[dim] = {
-            r[dim]: [r["agents"], r["provisioned"], r["activated"], r["recent"]]
-            for r in cells(user=user, tool=tool, population=population, fields=[dim])
-        }
+    """{dimension: {key: [agents, provisioned, activated, recent]}} for the cube's DIMENSIONS, in two queries.
+
+    The coarse groups (direction, site kind, category, filière, statut) and the places (service, site: from
+    the places table with no filter, else the cells grouped by service and site) are read once and summed
+    each way in Python: a few thousand rows.
+    """
+    counts = [Sum("agents"), Sum("provisioned"), Sum("activated"), Sum("recent")]
+    coarse = ["direction_id", "site__kind", "category", "filiere", "statut"]
+    groups = _raw(
+        AdoptionGroup.objects.filter(_scope_q(user, population, kind="site_kind"), _tool_q(tool))
+        .values_list(
+            "direction_id", "site_kind", "category", "filiere", "statut", "agents", "provisioned", "activated", "recent"
+        )
+        .order_by()
+    )
+    if population == PopulationFilter():
+        places = _raw(
+            AdoptionPlace.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
+            .values_list("service_id", "site_id", "agents", "provisioned", "activated", "recent")
+            .order_by()
+        )
+    else:
+        places = _raw(
+            AdoptionCell.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
+            .values_list("service_id", "site_id")
+            .annotate(*counts)
+            .order_by()
+        )
+    out = {dim: {} for dim in dimensions}
+    for row in groups:
+        values = row[5:]
+        for i, dim in enumerate(coarse):
+            bucket = out[dim].setdefault(row[i], [0, 0, 0, 0])
+            for k in range(4):
+                bucket[k] += values[k] or 0
+    for row in places:
+        values = row[2:]
+        for i, dim in enumerate(("service_id", "site_id")):
+            bucket = out[dim].setdefault(row[i], [0, 0, 0, 0])
+            for k in range(4):
+                bucket[k] += values[k] or 0
     return out
 
 
