@@ -210,3 +210,23 @@ def test_a_past_day_is_computed_directly(settings, city, users):
     via_summary, direct = both(settings, users["coordinator"], day=day)
     assert via_summary == direct
     assert via_summary["funnels"][0][1][:3] == [6, 5, 2]
+
+
+def test_a_journaled_write_queues_one_refresh_after_commit(settings, city, users, django_capture_on_commit_callbacks):
+    """With a real task backend, the write's transaction queues ONE background refresh, run after the commit."""
+    from django.db import transaction
+
+    from relais.insights import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    user = users["coordinator"]
+    summary.ensure_fresh()
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for key in ("a3", "a4"):
+            agent_update(agent=Agent.objects.get(pk=city[key].pk), acting_user=user, job_title=f"Poste {key}")
+    queued = [cb for cb in callbacks if cb is tasks._enqueue]
+    assert len(queued) == 1
+    # What the worker runs: the summary is fresh afterwards.
+    assert not summary.is_fresh()
+    assert tasks.summary_refresh.call() is True
+    assert summary.is_fresh()
