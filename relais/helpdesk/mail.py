@@ -219,7 +219,7 @@ def fetch_mail(
         if status != "OK":
             raise imaplib.IMAP4.error(f"dossier IMAP introuvable : {folder}")
         _, data = imap.uid("SEARCH", None, "UNSEEN")
-        quarantine, can_move = "", "MOVE" in _capabilities(imap)
+        can_move = "MOVE" in _capabilities(imap)
         for uid in (data[0] or b"").split():
             _, parts = imap.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
@@ -232,10 +232,9 @@ def fetch_mail(
                 logger.exception("incoming mail uid %s could not be processed; left unseen", uid.decode())
                 report.failed.append(uid.decode())
                 failure = _record_failure(raw, exc)
-                if failure.attempts >= max_failures and failure.quarantined_at is None:
-                    quarantine = quarantine or _server_folder(imap, quarantine_folder)
-                    if _quarantine_one(imap, uid, failure, quarantine, can_move=can_move):
-                        report.quarantined.append(uid.decode())
+                due = failure.attempts >= max_failures and failure.quarantined_at is None
+                if due and _quarantine_one(imap, uid, failure, quarantine_folder, can_move=can_move):
+                    report.quarantined.append(uid.decode())
                 continue
             setattr(report, outcome.action, getattr(report, outcome.action) + 1)
             MailFailure.objects.filter(message_key=_identify(raw)[0], quarantined_at__isnull=True).delete()
@@ -251,9 +250,11 @@ def fetch_mail(
     return report
 
 
-def _quarantine_one(imap, uid: bytes, failure: MailFailure, quarantine: str, *, can_move: bool) -> bool:
+def _quarantine_one(imap, uid: bytes, failure: MailFailure, path: str, *, can_move: bool) -> bool:
     """Create the quarantine folder if needed, move the message there, record it; False (logged) on failure."""
+    quarantine = path
     try:
+        quarantine = _server_folder(imap, path)
         # A refusal here most likely means it exists already ([ALREADYEXISTS]); the move says if it does not.
         imap.create(f'"{quarantine}"')
         _move(imap, uid, quarantine, can_move=can_move)

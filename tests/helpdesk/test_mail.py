@@ -292,3 +292,24 @@ def test_a_message_without_message_id_is_counted_by_its_content(imap_settings, d
     failure = MailFailure.objects.get()
     assert failure.message_key.startswith("sha256:") and failure.quarantined_at is not None
     assert imap_settings.flags() == []
+
+
+def test_quarantine_without_imap_move_copies_then_expunges(imap_settings, db, monkeypatch, settings):
+    from relais.helpdesk import mail as incoming
+
+    settings.RELAIS_IMAP_MAX_FAILURES = 1
+    monkeypatch.setattr(incoming, "_capabilities", lambda imap: set())  # a server without RFC 6851 MOVE
+    imap_settings.append(mail(subject="Ancien serveur"))
+    imap_settings.append(mail(subject="Bonne demande"))
+    original = incoming.process_message
+
+    def fail_first(raw):
+        if b"Ancien serveur" in raw:
+            raise RuntimeError("illisible")
+        return original(raw)
+
+    monkeypatch.setattr(incoming, "process_message", fail_first)
+    call_command("fetch_mail", stderr=StringIO())
+    assert len(imap_settings.flags()) == 1 and "\\Seen" in imap_settings.flags()[0]
+    assert len(imap_settings.flags(imap_settings.folder("Relais/Quarantaine"))) == 1
+    assert Ticket.objects.get().subject == "Bonne demande"
