@@ -123,6 +123,10 @@ def _least(*args: str) -> str:
     return f"{fn}({', '.join(args)})"
 
 
+def _as_deltas(values: str) -> str:
+    return ", ".join(f"{v.strip()} AS {name}" for v, name in zip(values.split(","), ("da", "dh", "dx"), strict=True))
+
+
 def grid(day: datetime.date) -> list[datetime.date]:
     from relais.insights.adoption import trend_days
 
@@ -186,25 +190,41 @@ def rebuild(day: datetime.date) -> float:
         "FROM adoption_toolaccount t JOIN agents_agent a ON a.id = t.agent_id "
         "LEFT JOIN organisation_site s ON s.id = a.site_id"
     )
+    # Events up to the grid's first day all fall on it: they are summed there as one level (in post / holding /
+    # activated on that day, one grouped pass); only later events are listed one by one.
+    g0, g_last = (connection.ops.adapt_datefield_value(g) for g in (days[0], days[-1]))
+    branches = [
+        ("CAST(NULL AS BIGINT)", "ps", "ps", "pe", "ag", "1, 0, 0"),
+        ("CAST(NULL AS BIGINT)", "pe", "ps", "pe", "ag", "-1, 0, 0"),
+        ("tool_id", "hs", "hs", "he", "ac", "0, 1, 0"),
+        ("tool_id", "he", "hs", "he", "ac", "0, -1, 0"),
+        ("tool_id", "xs", "xs", "xe", "ac", "0, 0, 1"),
+        ("tool_id", "xe", "xs", "xe", "ac", "0, 0, -1"),
+    ]
     events = " UNION ALL ".join(
-        [
-            f"SELECT CAST(NULL AS BIGINT) AS tool_id, {sdims}, ps AS d, 1 da, 0 dh, 0 dx FROM ag WHERE ps < pe",  # noqa: S608
-            f"SELECT CAST(NULL AS BIGINT), {sdims}, pe, -1, 0, 0 FROM ag WHERE ps < pe",  # noqa: S608
-            f"SELECT tool_id, {sdims}, hs, 0, 1, 0 FROM ac WHERE hs < he",  # noqa: S608
-            f"SELECT tool_id, {sdims}, he, 0, -1, 0 FROM ac WHERE hs < he",  # noqa: S608
-            f"SELECT tool_id, {sdims}, xs, 0, 0, 1 FROM ac WHERE xs < xe",  # noqa: S608
-            f"SELECT tool_id, {sdims}, xe, 0, 0, -1 FROM ac WHERE xs < xe",  # noqa: S608
-        ]
+        f"SELECT {tool} AS tool_id, {sdims}, {d} AS d, {_as_deltas(deltas)} FROM {src} "  # noqa: S608
+        f"WHERE {start} < {end} AND {d} > %s AND {d} <= %s"
+        for tool, d, start, end, src, deltas in branches
     )
-    # "WITH … INSERT" is understood by both SQLite and PostgreSQL.
+    events_params = [v for _ in branches for v in (g0, g_last)]
+    first_day = days[0].toordinal()
+    levels = (
+        f"SELECT CAST(NULL AS BIGINT), {sdims}, %s, "  # noqa: S608
+        f"SUM(CASE WHEN ps <= %s AND %s < pe THEN 1 ELSE 0 END), 0, 0 FROM ag GROUP BY {sdims} "
+        f"UNION ALL SELECT tool_id, {sdims}, %s, 0, SUM(CASE WHEN hs <= %s AND %s < he THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN xs <= %s AND %s < xe THEN 1 ELSE 0 END) FROM ac GROUP BY tool_id, {sdims}"
+    )
+    levels_params = [first_day, g0, g0, first_day, g0, g0, g0, g0]
+    # "WITH … INSERT" is understood by both SQLite and PostgreSQL; each expression is read once (MATERIALIZED).
     steps_sql = (
-        f"WITH ag AS ({agents_iv}), ac AS ({accounts_iv}) "  # noqa: S608
-        f"INSERT INTO {step} (tool_id, {sdims}, day, agents, provisioned, activated) "  # noqa: S608
+        f"WITH ag AS MATERIALIZED ({agents_iv}), ac AS MATERIALIZED ({accounts_iv}) "  # noqa: S608
+        f"INSERT INTO {step} (tool_id, {sdims}, day, agents, provisioned, activated) "
         f"SELECT tool_id, {sdims}, b, SUM(da), SUM(dh), SUM(dx) FROM ("
         f"SELECT x.tool_id, x.direction_id, x.site_kind, x.category, x.filiere, x.statut, {bucket} AS b, "
-        f"x.da, x.dh, x.dx FROM ({events}) x) y "
+        f"x.da, x.dh, x.dx FROM ({events}) x UNION ALL {levels}) y "
         f"WHERE b IS NOT NULL GROUP BY tool_id, {sdims}, b"
     )
+    steps_params = bucket_params + events_params + levels_params
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {cell}")  # noqa: S608
         cursor.execute(f"DELETE FROM {step}")  # noqa: S608
@@ -213,7 +233,7 @@ def rebuild(day: datetime.date) -> float:
         cursor.execute(cells_sql, cells_params)
         cursor.execute(groups_sql)
         cursor.execute(places_sql)
-        cursor.execute(steps_sql, bucket_params)
+        cursor.execute(steps_sql, steps_params)
         seconds = time.perf_counter() - start
         SummaryState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now(), "seconds": seconds})
     return seconds
