@@ -1,18 +1,26 @@
-"""Field work: participant search at 50,000 agents, and recording outcomes under load against a real server.
+"""Field work: participant search, and recording outcomes under load against a real server.
 
-1. Search: `agent_search` (what the phone calls while the mediator types) on the demo referential
-   (50,000 agents, SQLite unless DATABASE_URL says otherwise): prefixes, typos, first + last names,
-   matricules. Target p95 ≤ 30 ms.
+1. Search: `agent_search` (what the phone calls while the mediator types) on the demo referential: a few
+   hundred typed inputs (prefixes, typos, first + last names, matricules), each with the site of the agent
+   looked for. Targets: p95 ≤ 30 ms at 50,000 agents on SQLite, p95 ≤ 50 ms at 2,000,000 on PostgreSQL.
 2. Load: gunicorn on 127.0.0.1 (free port), 50 simulated mediators (threads, each with its own session),
    tapping outcomes and adding walk-ins with a think time, for a bounded time; some requests are sent
    twice with the same idempotency key (a retry), some are cut before the response is read (a dropped
    connection) then retried. Target p99 ≤ 100 ms, 0 error; afterwards the database holds every write
    exactly once (no lost, no duplicate).
 
-Env: BENCH_PARTS (search,load), BENCH_FRESH (1: rebuild the scratch database), BENCH_AGENTS (50000),
+Usage:
+    python bench/bench_fieldwork.py                       # SQLite scratch file, 50,000 agents, search + load
+    DATABASE_URL=postgres://…/relais_fw2m python bench/bench_fieldwork.py --agents 2000000 --parts search
+        # an existing database, used as it is (built beforehand with `demo_data --agents 2000000`)
+
+With DATABASE_URL the database is never rebuilt: the referential is generated only if it holds no agent.
+Options (or env): --agents (BENCH_AGENTS, 50000), --parts (BENCH_PARTS, search,load), --queries (400),
+--explain (print the plans of the search's queries); BENCH_FRESH (1: rebuild the SQLite scratch file),
 BENCH_MEDIATORS (50), BENCH_SECONDS (20), BENCH_WORKERS (2), BENCH_THREADS (8).
 """
 
+import argparse
 import http.client
 import os
 import random
@@ -30,7 +38,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, percentile, report, setup  # noqa: E402
 
-AGENTS = int(os.environ.get("BENCH_AGENTS", 50_000))
 MEDIATORS = int(os.environ.get("BENCH_MEDIATORS", 50))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
@@ -40,64 +47,136 @@ RETRY_SHARE = 0.08  # the phone re-sends the same entry (lost response)
 DROP_SHARE = 0.03  # the connection drops before the response: re-sent with the same key
 
 
-def build_referential() -> None:
+def build_referential(agents: int) -> None:
     from django.core.management import call_command
 
     from relais.agents.models import Agent
 
     if not Agent.objects.exists():
         started = time.perf_counter()
-        call_command("demo_data", agents=AGENTS, seed=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        print(f"demo_data --agents {AGENTS}: {time.perf_counter() - started:.1f} s", flush=True)
+        call_command("demo_data", agents=agents, seed=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        print(f"demo_data --agents {agents}: {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def search_queries(rng: random.Random) -> list[tuple[str, object]]:
-    """Realistic inputs while typing: 3–6 letters of a surname, a typo, first + last name, a matricule."""
+def sample_agents(n: int, rng: random.Random) -> list[tuple]:
+    """`n` agents drawn at random by primary key (no ORDER BY random() over millions of rows)."""
+    from django.db.models import Max, Min
+
     from relais.agents.models import Agent
+
+    bounds = Agent.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+    picked: dict[int, tuple] = {}
+    while len(picked) < n:
+        ids = [rng.randint(bounds["lo"], bounds["hi"]) for _ in range(2 * n)]
+        rows = (
+            Agent.objects.in_post()
+            .filter(pk__in=ids)
+            .values_list("pk", "last_name", "first_name", "matricule", "site_id")
+        )
+        for pk, *rest in rows:
+            picked.setdefault(pk, tuple(rest))
+    return [(pk, *picked[pk]) for pk in list(picked)[:n]]
+
+
+def search_queries(rng: random.Random, n: int) -> list[tuple[str, object, int, str]]:
+    """Realistic inputs while typing: 3–6 letters of a surname, a typo, first + last name, a matricule.
+
+    Each comes with the site of the agent looked for (the mediator is there) and the agent's pk.
+    """
     from relais.core.text import fold
     from relais.organisation.models import Site
 
-    agents = list(Agent.objects.order_by("?").values_list("last_name", "first_name", "matricule", "site_id")[:400])
-    sites = {s.pk: s for s in Site.objects.filter(pk__in={a[3] for a in agents if a[3]})}
+    agents = sample_agents(n, rng)
+    sites = {s.pk: s for s in Site.objects.filter(pk__in={a[4] for a in agents if a[4]})}
     queries = []
-    for last, first, matricule, site_id in agents:
+    for pk, last, first, matricule, site_id in agents:
         name = fold(last).split()[0] if fold(last) else "martin"
         site = sites.get(site_id)
         kind = rng.random()
         if kind < 0.35:
-            q = name[: rng.randint(3, 6)]
+            q, what = name[: rng.randint(3, 6)], "prefix"
         elif kind < 0.6 and len(name) > 4:
             i = rng.randrange(3, len(name))
-            q = name[:i] + rng.choice(string.ascii_lowercase) + name[i + 1 :]  # a typo after the third letter
+            q, what = name[:i] + rng.choice(string.ascii_lowercase) + name[i + 1 :], "typo"  # after the third letter
         elif kind < 0.8:
-            q = f"{fold(first).split()[0] if fold(first) else ''} {name}"
+            q, what = f"{fold(first).split()[0] if fold(first) else ''} {name}", "first+last"
         else:
-            q = matricule[: rng.randint(4, len(matricule))]
-        queries.append((q, site))
+            q, what = matricule[: rng.randint(4, len(matricule))], "matricule"
+        queries.append((q, site, pk, what))
     return queries
 
 
-def bench_search() -> None:
+def explain_search(user, queries) -> None:
+    """The plans PostgreSQL (or SQLite) chooses for the search's queries, on a few typed inputs."""
+    from django.db import connection
+
+    from relais.fieldwork import selectors
+
+    captured = []
+    for q, site, _, what in queries[:4]:
+        with connection.execute_wrapper(
+            lambda execute, sql, params, many, ctx: captured.append((sql, params)) or execute(sql, params, many, ctx)
+        ):
+            selectors.agent_search(user=user, query=q, site=site)
+        print(f"  -- {what} {q!r}", flush=True)
+        for sql, params in captured:
+            if "agents_agent" not in sql or sql.startswith("EXPLAIN") or sql.lstrip().upper().startswith("SET"):
+                continue
+            with connection.cursor() as cursor:
+                prefix = (
+                    "EXPLAIN (ANALYZE, BUFFERS OFF, TIMING OFF, SUMMARY ON) "
+                    if connection.vendor == "postgresql"
+                    else "EXPLAIN QUERY PLAN "
+                )
+                cursor.execute(prefix + sql, params)
+                plan = [" | ".join(str(c) for c in row) for row in cursor.fetchall()]
+            print("    " + sql[:160].replace("\n", " "), flush=True)
+            for line in plan:
+                print("      " + line, flush=True)
+        captured.clear()
+
+
+def bench_search(*, n_queries: int, explain: bool) -> None:
+    from django.db import connection
+
     from relais.accounts.enums import Role
     from relais.accounts.models import User
+    from relais.agents.models import Agent
     from relais.fieldwork.selectors import agent_search
 
+    n_agents = Agent.objects.count()
+    target = 50 if connection.vendor == "postgresql" else 30
     user = User.objects.filter(role=Role.MEDIATOR).first()
     rng = random.Random(7)
-    queries = search_queries(rng)
-    found = 0
+    queries = search_queries(rng, n_queries)
+    if explain:
+        explain_search(user, queries)
+    found = top = 0
     durations = []
     slowest = []
-    for q, site in queries[:10]:
+    by_kind: dict[str, list[float]] = {}
+    for q, site, _, _ in queries[:10]:
         agent_search(user=user, query=q, site=site)  # warm-up
-    for q, site in queries:
+    for q, site, pk, what in queries:
         start = time.perf_counter()
         hits = agent_search(user=user, query=q, site=site)
         durations.append((time.perf_counter() - start) * 1000)
+        by_kind.setdefault(what, []).append(durations[-1])
         slowest.append((durations[-1], q))
         found += bool(hits)
-    report(f"participant search, {AGENTS:,} agents ({len(queries)} queries)", durations, target_p95_ms=30)
-    print(f"  queries with at least one result: {found}/{len(queries)}", flush=True)
+        top += any(h.agent.pk == pk for h in hits)
+    report(
+        f"participant search, {n_agents:,} agents, {connection.vendor} ({len(queries)} queries)",
+        durations,
+        target_p95_ms=target,
+    )
+    for what, values in sorted(by_kind.items()):
+        report(f"  {what}", values)
+    print(
+        f"  with at least one result: {found}/{len(queries)}; the agent looked for among the 8 shown: "
+        f"{top}/{len(queries)}",
+        flush=True,
+    )
     print("  slowest:", ", ".join(f"{q!r} {ms:.0f} ms" for ms, q in sorted(slowest, reverse=True)[:6]), flush=True)
 
 
@@ -361,12 +440,19 @@ def bench_load() -> None:
 
 
 def main() -> None:
-    vendor = setup("fieldwork", fresh=os.environ.get("BENCH_FRESH", "1") == "1")
-    print(f"database: {vendor}", flush=True)
-    build_referential()
-    parts = os.environ.get("BENCH_PARTS", "search,load").split(",")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", type=int, default=int(os.environ.get("BENCH_AGENTS", 50_000)))
+    parser.add_argument("--parts", default=os.environ.get("BENCH_PARTS", "search,load"))
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    existing = "DATABASE_URL" in os.environ
+    vendor = setup("fieldwork", fresh=not existing and os.environ.get("BENCH_FRESH", "1") == "1")
+    print(f"database: {vendor}{' (existing, not rebuilt)' if existing else ''}", flush=True)
+    build_referential(args.agents)
+    parts = args.parts.split(",")
     if "search" in parts:
-        bench_search()
+        bench_search(n_queries=args.queries, explain=args.explain)
     if "load" in parts:
         bench_load()
 
