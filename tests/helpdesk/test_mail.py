@@ -50,7 +50,9 @@ def test_reply_goes_out_by_smtp_with_reference_and_threading_headers(
     assert len(smtp_server.messages) == 1  # acknowledgement
     rcpt, ack = smtp_server.messages[0]
     assert rcpt == ["agent@paris.example"]
-    assert ack["Subject"] == f"[Relais #{ticket.pk}] Votre demande est bien enregistrée"
+    # From #10 on, Django folds the encoded subject onto its own line, which Python's parser reads back with
+    # a leading space (mail clients trim it): compare the trimmed text.
+    assert ack["Subject"].strip() == f"[Relais #{ticket.pk}] Votre demande est bien enregistrée"
     assert ack["Auto-Submitted"] == "auto-generated"
     with django_capture_on_commit_callbacks(execute=True):
         message = services.ticket_reply(
