@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, FilteredRelation, Min, Q
+from django.db.models import Min
 from django.utils import timezone
 
 from relais.adoption.models import Tool
@@ -38,7 +38,7 @@ from relais.agents.models import Agent
 from relais.fieldwork.enums import VisitStatus
 from relais.fieldwork.models import Participation
 from relais.insights.memo import memoised
-from relais.insights.population import PopulationFilter, activated_q, provisioned_q
+from relais.insights.population import PopulationFilter
 from relais.insights.stats import Z95, normal_interval, share, wilson
 from relais.insights.tables import Column, Table
 
@@ -341,9 +341,9 @@ def impact(*, user, tool: Tool, day: datetime.date | None = None, offsets=OFFSET
 def today_impact(*, user, tool: Tool) -> Impact | None:
     """Today's headline figures (no curves) from the persisted summary; None when it cannot serve.
 
-    The same figures as `impact(...)`'s "today" point, without reading every agent: the met agents' counts by
-    stratum come from one grouped query over the agents met (a few thousand), the not-met ones are the
-    stratum's totals in the summary minus them, and `_estimate` does the same arithmetic.
+    The same figures as `impact(...)`'s "today" point, without reading every agent: the summary holds the
+    counts by stratum of the agents met and of all agents; the not-met are the difference, and `_estimate`
+    does the same arithmetic.
     """
     from relais.insights import summary
 
@@ -357,21 +357,9 @@ def today_impact(*, user, tool: Tool) -> Impact | None:
         .exclude(activity__visit__status=VisitStatus.CANCELLED)
         .values("agent_id")
     )
-    account = "tool_account"
-    rows = (
-        Agent.objects.visible_to(user)
-        .in_post(day)
-        .filter(pk__in=met)
-        .annotate(**{account: FilteredRelation("tool_accounts", condition=Q(tool_accounts__tool=tool))})
-        .values(*stratum)
-        .annotate(
-            n=Count(f"{account}__pk", filter=provisioned_q(day, account)),
-            x=Count(f"{account}__pk", filter=activated_q(day, account)),
-        )
-        .order_by()
-    )
+    rows = summary.met_by_stratum(user=user, tool=tool)
     day_o = day.toordinal()
-    cells = {(tuple(r[k] for k in stratum), day_o): [r["n"], r["x"]] for r in rows if r["n"]}
+    cells = {(key, day_o): [n, x] for key, (n, x) in rows.items() if n}
     totals = {
         tuple(r[k] for k in stratum): r
         for r in summary.cells(user=user, tool=tool, population=PopulationFilter(), fields=stratum)
@@ -397,8 +385,12 @@ def today_impact(*, user, tool: Tool) -> Impact | None:
 
 
 def headline(*, user, tool: Tool) -> str:
-    """The home page's sentence: from the summary when it can serve, else from the full estimate."""
-    return (today_impact(user=user, tool=tool) or impact(user=user, tool=tool)).headline()
+    """The home page's sentence: from the summary when it can serve, else from the full estimate (memoised)."""
+
+    def compute():
+        return (today_impact(user=user, tool=tool) or impact(user=user, tool=tool)).headline()
+
+    return memoised("headline", user=user, params=(tool.pk, timezone.localdate()), compute=compute)
 
 
 def _in_post(pop: Population, *, user, day: datetime.date) -> int:

@@ -133,6 +133,26 @@ def grid(day: datetime.date) -> list[datetime.date]:
     return trend_days(day)
 
 
+def _met_sql(day: datetime.date) -> tuple[str, tuple]:
+    """The agents met by `day` (the impact's rule: on the sheet of an activity of a visit not cancelled), as SQL.
+
+    Compiled from the team's view of participations (`alive()`, what coordinators see); a scoped user's met
+    agents are these within their directions, as the summary is always read through the user's scope.
+    """
+    from relais.fieldwork.enums import VisitStatus
+    from relais.fieldwork.models import Participation
+
+    met = (
+        Participation.objects.alive()
+        .filter(agent__isnull=False, activity__visit__date__lte=day)
+        .exclude(activity__visit__status=VisitStatus.CANCELLED)
+        .values("agent_id")
+        .distinct()
+        .order_by()
+    )
+    return met.query.sql_with_params()
+
+
 def rebuild(day: datetime.date) -> float:
     """Replace the summary's rows by those of `day`, set-based (two INSERT … SELECT … GROUP BY); returns seconds."""
     start = time.perf_counter()
@@ -143,23 +163,26 @@ def rebuild(day: datetime.date) -> float:
     in_post = "(a.entry_date IS NULL OR a.entry_date <= %s) AND (a.exit_date IS NULL OR a.exit_date > %s)"
     dims = "a.direction_id, a.service_id, a.site_id, a.category, a.filiere, a.statut"
     activated = "t.activated_on <= %s AND (t.disabled_on IS NULL OR t.disabled_on > %s)"
+    met_sql, met_params = _met_sql(day)
+    met = "(m.agent_id IS NOT NULL)"
     # Only constant fragments are joined; every value is a parameter.
     cells_sql = (
-        f"INSERT INTO {cell} (tool_id, direction_id, service_id, site_id, category, filiere, statut, "  # noqa: S608
+        f"INSERT INTO {cell} (tool_id, direction_id, service_id, site_id, category, filiere, statut, met, "  # noqa: S608
         "agents, provisioned, activated, recent) "
-        f"SELECT CAST(NULL AS BIGINT), {dims}, COUNT(*), 0, 0, 0 FROM agents_agent a WHERE {in_post} GROUP BY {dims} "
-        f"UNION ALL SELECT t.tool_id, {dims}, 0, "
+        f"SELECT CAST(NULL AS BIGINT), {dims}, {met}, COUNT(*), 0, 0, 0 FROM agents_agent a "
+        f"LEFT JOIN ({met_sql}) m ON m.agent_id = a.id WHERE {in_post} GROUP BY {dims}, {met} "
+        f"UNION ALL SELECT t.tool_id, {dims}, {met}, 0, "
         "SUM(CASE WHEN t.provisioned_on <= %s OR t.activated_on <= %s THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {activated} THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {activated} AND t.last_activity_on >= %s AND t.last_activity_on <= %s THEN 1 ELSE 0 END) "
         "FROM agents_agent a JOIN adoption_toolaccount t ON t.agent_id = a.id "
-        f"WHERE {in_post} GROUP BY t.tool_id, {dims}"
+        f"LEFT JOIN ({met_sql}) m ON m.agent_id = a.id WHERE {in_post} GROUP BY t.tool_id, {dims}, {met}"
     )
-    cells_params = [d, d, d, d, d, d, d, d, since, d, d, d]
+    cells_params = [*met_params, d, d, d, d, d, d, d, d, since, d, *met_params, d, d]
 
-    gdims = "c.tool_id, c.direction_id, s.kind, c.category, c.filiere, c.statut"
+    gdims = "c.tool_id, c.direction_id, s.kind, c.category, c.filiere, c.statut, c.met"
     groups_sql = (
-        f"INSERT INTO {group} (tool_id, direction_id, site_kind, category, filiere, statut, "  # noqa: S608
+        f"INSERT INTO {group} (tool_id, direction_id, site_kind, category, filiere, statut, met, "  # noqa: S608
         f"agents, provisioned, activated, recent) SELECT {gdims}, SUM(c.agents), SUM(c.provisioned), "
         f"SUM(c.activated), SUM(c.recent) FROM {cell} c LEFT JOIN organisation_site s ON s.id = c.site_id "
         f"GROUP BY {gdims}"
@@ -226,6 +249,9 @@ def rebuild(day: datetime.date) -> float:
     )
     steps_params = bucket_params + events_params + levels_params
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The grouped inserts hash millions of rows at 2,000,000 agents: let them do it in memory.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(f"DELETE FROM {cell}")  # noqa: S608
         cursor.execute(f"DELETE FROM {step}")  # noqa: S608
         cursor.execute(f"DELETE FROM {group}")  # noqa: S608
@@ -407,3 +433,16 @@ def trend_counts(*, user, tool, population: PopulationFilter, days: list[datetim
 def usable(day: datetime.date) -> bool:
     """True when `day` is today and the summary is (now) fresh: the readers above then give exact figures."""
     return day == timezone.localdate() and ensure_fresh()
+
+
+def met_by_stratum(*, user, tool) -> dict[tuple, tuple[int, int]]:
+    """{(direction id, category, site kind): (accounts held, activated)} today among the agents met."""
+    rows = (
+        AdoptionGroup.objects.filter(_scope_q(user, PopulationFilter(), kind="site_kind"), tool=tool, met=True)
+        .values("direction_id", "category", "site_kind")
+        .annotate(provisioned=Sum("provisioned"), activated=Sum("activated"))
+        .order_by()
+    )
+    return {
+        (r["direction_id"], r["category"], r["site_kind"]): (r["provisioned"] or 0, r["activated"] or 0) for r in rows
+    }
