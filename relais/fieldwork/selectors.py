@@ -136,7 +136,10 @@ def agent_search(*, user, query: str, site=None, limit: int = 8, exclude_ids=())
             # The whole word too: among thousands of "bert…", the first 250 may all come before "bertrand".
             rows = _starting_with(base, "search_text", token, PREFIX_CANDIDATES)
             collect(rows)
-        leading[token] = sum(1 for _, text in rows if text.startswith(token))
+        starting = sum(1 for _, text in rows if text.startswith(token))
+        # The rows read stop at the cap: if the last one still starts with the word, more may follow.
+        full = len(rows) == PREFIX_CANDIDATES and max(text for _, text in rows).startswith(token)
+        leading[token] = PREFIX_CANDIDATES if full else starting
     scored = ranked()
     # Enough, or every typed word already matched someone (first and last name typed): no scan needed.
     if words and len(scored) < limit and not (len(words) > 1 and scored and -scored[0][1] >= 90):
