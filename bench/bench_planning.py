@@ -1,14 +1,18 @@
 """Planning quality and speed on the Paris demo: 2,000 sites, 19 mediators × 5 days.
 
 Targets (issue 7): a plan in ≤ 60 s that reaches ≥ 95 % of the upper bound and ≥ 15 % more agents
-than the greedy baseline, feasible by the independent validator. Prints the figures; they are
-recorded in docs/performance.md.
+than the greedy baseline ("nearest high-priority site first"), feasible by the independent validator.
+The stronger "ratio" greedy (most agents per minute) is printed next to it. The plan's budget covers
+building the instance, both greedy plans and the search; the bound is computed afterwards with its own
+budget (it is valid whenever it stops). Prints the figures; they are recorded in docs/performance.md.
 
-    DJANGO_SETTINGS_MODULE=config.settings.bench .venv/bin/python bench/bench_planning.py [--agents N] [--time-limit S]
+    DJANGO_SETTINGS_MODULE=config.settings.bench .venv/bin/python bench/bench_planning.py \
+        [--agents N] [--time-limit S] [--bound-time-limit S]
 """
 
 import argparse
 import datetime
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,7 +28,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--agents", type=int, default=50_000)
     parser.add_argument("--mediators", type=int, default=19)
-    parser.add_argument("--time-limit", type=float, default=45.0, help="solver seconds (build and stages fit in 60 s)")
+    parser.add_argument("--time-limit", type=float, default=55.0, help="plan seconds: build, greedy plans and search")
+    parser.add_argument("--bound-time-limit", type=float, default=300.0, help="seconds for the route bound")
     parser.add_argument("--week", default="2026-W49")
     args = parser.parse_args(argv)
 
@@ -61,30 +66,53 @@ def main(argv=None) -> None:
         )
     print(f"sites: {Site.objects.filter(is_active=True).count()}, mediators: {len(team)}", flush=True)
 
+    print(f"load average before planning: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     started = time.perf_counter()
     outcome = draw_week(parse_week(args.week), time_limit=args.time_limit, mediators=team, with_bound=False)
     plan_seconds = time.perf_counter() - started
-    from relais.planning.baseline import upper_bound
+    from relais.planning.baseline import bound as compute_bound
 
-    started = time.perf_counter()
-    bound = upper_bound(outcome.week.instance)
-    bound_seconds = time.perf_counter() - started
+    print(f"load average after planning: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    found = compute_bound(outcome.week.instance, time_limit=args.bound_time_limit, start=outcome.plan)
+    outcome.upper_bound = found.value
     s = outcome.summary()
-    reached, greedy = s["agents_reached"], s["greedy_agents"]
+    reached, greedy, ratio_greedy, bound = (
+        s["agents_reached"],
+        s["greedy_agents"],
+        s["ratio_greedy_agents"],
+        found.value,
+    )
     print(
         f"instance: {s['candidate_sites']} candidate sites, {s['mediator_days']} mediator-days, "
         f"session {outcome.week.instance.session_minutes} min, capacity {outcome.week.instance.session_capacity}",
         flush=True,
     )
-    report_duration("plan (build + greedy + PyVRP)", plan_seconds, target_s=60)
-    report_duration("upper bound (LP, HiGHS)", bound_seconds)
-    print(f"agents reached {reached} in {s['visits']} visits; greedy {greedy} in {s['greedy_visits']} visits")
-    print(f"upper bound {bound}")
-    ratio, gain = reached / bound, reached / greedy - 1
-    print(f"ratio to upper bound {ratio:.1%}  target ≥ 95 %: {'OK' if ratio >= 0.95 else 'MISSED'}")
-    print(f"gain over greedy {gain:+.1%}  target ≥ +15 %: {'OK' if gain >= 0.15 else 'MISSED'}")
+    report_duration("plan (build + both greedy plans + search)", plan_seconds, target_s=60)
+    report_duration(
+        "upper bound (prize, route bound by column generation)",
+        found.seconds,
+        extra=f"({found.route_rounds} rounds; load {os.getloadavg()[0]:.2f})",
+    )
+    print(f"agents reached {reached} in {s['visits']} visits ({outcome.plan.method})")
+    print(f"greedy, nearest high-priority site first (issue's baseline): {greedy} in {s['greedy_visits']} visits")
+    print(
+        f"greedy, most agents per minute (ratio, stronger reference): {ratio_greedy} "
+        f"in {s['ratio_greedy_visits']} visits"
+    )
+    time_indexed = "not needed" if found.time_indexed is None else f"{found.time_indexed:.1f}"
+    print(
+        f"upper bound {bound} = min(prize {found.prize}, route {found.route:.1f} "
+        f"[master LP {found.route_lp:.1f}], time-indexed LP {time_indexed})"
+    )
+    share, gain, gain_ratio = reached / bound, reached / greedy - 1, reached / ratio_greedy - 1
+    print(f"share of the upper bound {share:.1%}  target ≥ 95 %: {'OK' if share >= 0.95 else 'MISSED'}")
+    print(f"gain over the issue's greedy {gain:+.1%}  target ≥ +15 %: {'OK' if gain >= 0.15 else 'MISSED'}")
+    print(f"gain over the ratio greedy {gain_ratio:+.1%}  (no target; shown so the margin is not misread)")
     problems = validate.problems(outcome.week.instance, outcome.plan)
     print(f"feasible (independent validator): {'yes' if not problems else 'NO: ' + '; '.join(problems[:5])}")
+    for label, plan in (("issue's greedy", outcome.greedy), ("ratio greedy", outcome.ratio_greedy)):
+        problems = validate.problems(outcome.week.instance, plan)
+        print(f"{label} feasible: {'yes' if not problems else 'NO: ' + '; '.join(problems[:5])}")
 
 
 if __name__ == "__main__":

@@ -163,7 +163,8 @@ class Plan(PublicIdModel, TimestampedModel):
     session_capacity = models.PositiveSmallIntegerField("agents par séance au plus", default=12)
     agents_reached = models.PositiveIntegerField("agents atteints", default=0)
     upper_bound = models.PositiveIntegerField("borne supérieure", null=True, blank=True)
-    greedy_agents = models.PositiveIntegerField("méthode gloutonne", null=True, blank=True)
+    greedy_agents = models.PositiveIntegerField("méthode simple", null=True, blank=True)
+    ratio_greedy_agents = models.PositiveIntegerField("glouton au ratio (agents par minute)", null=True, blank=True)
     solve_seconds = models.FloatField("durée du calcul (s)", default=0)
     notes = models.JSONField("remarques", default=list, blank=True)
     created_by = models.ForeignKey(

@@ -241,19 +241,45 @@ def _candidate_windows(instance: Instance, segs: list[Segment]):
 DIRECT_LIMIT = 1500
 
 
-def solve(instance: Instance, *, time_limit: float = 10.0, seed: int = 1, warm_start: Plan | None = None) -> Plan:
-    """Best plan found within about `time_limit` seconds (prize-collecting VRP with time windows, PyVRP).
+# Share of a large week's budget given to PyVRP; the local search across the week has the rest.
+PYVRP_SHARE = 0.4
 
-    Small weeks go to PyVRP whole. A Paris-sized week (thousands of sites × days × windows) is too large
-    to search well in a minute, so it is solved in two stages: day after day on a pool of the most
-    valuable sites still unvisited (a few times more sites than that day can take), then the whole week
-    on the union of those pools, started from the day-by-day plan, to trade sites between days.
+
+def solve(instance: Instance, *, time_limit: float = 10.0, seed: int = 1, warm_start: Plan | None = None) -> Plan:
+    """Best plan found within about `time_limit` seconds (prize-collecting VRP with time windows).
+
+    Small weeks go to PyVRP whole, then through the local search (`improve.py`), which never loses an
+    agent. A Paris-sized week (thousands of sites × days × windows) is too large for PyVRP to search well
+    in a minute: the warm start (the best greedy plan) is first improved by the local search; PyVRP then
+    solves day after day on a pool of the most valuable sites still unvisited, then the whole week on the
+    union of those pools (`_staged`), both warm-started; the rest of the time goes to the local search
+    across the week (insert, replace, move a visit to another day and fill its place, then random
+    restarts), which trades visits between days and reaches sites outside the pools.
     """
+    from relais.planning.improve import improve, search
+
     began = time.perf_counter()
     segs, _ = segments(instance)
     if len(_candidate_windows(instance, segs)) <= DIRECT_LIMIT:
-        return _solve_model(instance, time_limit=time_limit, seed=seed, warm_start=warm_start)
+        plan = _solve_model(instance, time_limit=time_limit, seed=seed, warm_start=warm_start)
+        better = improve(instance, plan, time_limit=max(time_limit * 0.2, 0.5))
+        better.seconds = time.perf_counter() - began
+        return better
 
+    start = improve(instance, warm_start, time_limit=time_limit * 0.1) if warm_start is not None else None
+    staged = _staged(instance, time_limit=PYVRP_SHARE * time_limit, seed=seed, warm_start=start)
+    best = staged if start is None or staged.agents >= start.agents else start
+    remaining = time_limit - (time.perf_counter() - began)
+    if remaining > 1:
+        best = search(instance, best, time_limit=remaining, seed=seed)
+    best.method = "pyvrp+recherche locale"
+    best.seconds = time.perf_counter() - began
+    return best
+
+
+def _staged(instance: Instance, *, time_limit: float, seed: int, warm_start: Plan | None) -> Plan:
+    """PyVRP day after day on pools of valuable unused sites, then the whole week on the union of the pools."""
+    began = time.perf_counter()
     svc = instance.session_minutes
     days = sorted({md.day for md in instance.mediator_days})
     used = set(instance.fixed_sites)

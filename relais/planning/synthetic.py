@@ -72,7 +72,7 @@ def instance(
     )
     if fixed:
         # Fixed visits: the greedy plan's first few visits, as if confirmed last week.
-        from relais.planning.baseline import greedy
+        from relais.planning.baseline import greedy_ratio as greedy
 
         plan = greedy(inst)
         chosen = [(r, s) for r, s in plan.stops()][:fixed]

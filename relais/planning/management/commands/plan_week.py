@@ -19,8 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="json_path", required=True, help="Fichier de sortie.")
         parser.add_argument("--save", action="store_true", help="Enregistrer le planning comme brouillon.")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--bound-time-limit", type=float, help="Secondes pour la borne supérieure (par défaut celles du calcul)."
+        )
 
-    def handle(self, *args, week, mediators, time_limit, json_path, save, seed, **options):
+    def handle(self, *args, week, mediators, time_limit, json_path, save, seed, bound_time_limit, **options):
         try:
             week_start = parse_week(week)
         except ValidationError as exc:
@@ -35,7 +38,9 @@ class Command(BaseCommand):
                 acting_user=None, week_start=week_start, time_limit=time_limit, mediators=team
             )
         else:
-            outcome = services.draw_week(week_start, time_limit=time_limit, mediators=team, seed=seed)
+            outcome = services.draw_week(
+                week_start, time_limit=time_limit, mediators=team, seed=seed, bound_time_limit=bound_time_limit
+            )
         week_data = outcome.week
         routes = []
         for route in outcome.plan.routes:
@@ -64,6 +69,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{summary['visits']} visites, {summary['agents_reached']} agents atteints ; "
             f"borne {summary['upper_bound']} ; "
-            f"méthode simple {summary['greedy_agents']} ; {summary['solve_seconds']} s ; "
+            f"méthode simple (site prioritaire le plus proche) {summary['greedy_agents']} ; "
+            f"glouton au ratio {summary['ratio_greedy_agents']} ; {summary['solve_seconds']} s ; "
             f"{'faisable' if summary['feasible'] else 'PROBLÈMES : ' + '; '.join(summary['problems'])}"
         )
