@@ -8,7 +8,6 @@ the funnel of every tool and one for the trend. Each is exact for the day asked;
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
@@ -113,6 +112,8 @@ class AdoptionDashboard:
     breakdowns: dict[str, list[Figures]]
     trend: list[TrendPoint]
     sites: list[SitePoint]
+    sites_count: int = 0  # sites in the site breakdown (all of them, even when only some are kept)
+    located_sites: int = 0  # of which with coordinates
     computed_at: datetime.datetime = field(default_factory=timezone.now)
 
     def funnel_of(self, tool: Tool) -> list[FunnelStage]:
@@ -236,13 +237,6 @@ def trend(
     return [TrendPoint(d, *figures) for d, figures in zip(days, counts_on(pop, days), strict=True)]
 
 
-class SiteInfo(NamedTuple):
-    name: str
-    kind: str
-    latitude: float | None
-    longitude: float | None
-
-
 def _labels(user, sums: dict[str, dict]) -> dict[str, dict]:
     directions = {d.pk: d for d in Direction.objects.only("code", "name")}
     several = len(sums["direction_id"]) > 1
@@ -258,12 +252,12 @@ def _labels(user, sums: dict[str, dict]) -> dict[str, dict]:
         rows = (r for r in Site.objects.values_list(*fields).order_by() if r[0] in wanted)
     else:
         rows = Site.objects.filter(pk__in=site_ids).values_list(*fields).order_by()
-    sites = {r[0]: SiteInfo(*r[1:]) for r in rows}
+    sites = {r[0]: r for r in rows}
     return {
         "direction_id": {pk: f"{d.code} — {d.name}" for pk, d in directions.items()},
         "direction_code": {pk: d.code for pk, d in directions.items()},
         "service_id": {**services, None: "Sans service"},
-        "site_id": {**{pk: s.name for pk, s in sites.items()}, None: "Sans site d'affectation"},
+        "site_id": {**{pk: s[1] for pk, s in sites.items()}, None: "Sans site d'affectation"},
         "site__kind": {**dict(SiteKind.choices), None: "Sans site d'affectation"},
         "category": {**dict(Category.choices), "": "Catégorie non renseignée"},
         "filiere": {**dict(Filiere.choices), "": "Filière non renseignée"},
@@ -310,10 +304,29 @@ def roll_up(sums: dict[str, dict], labels: dict) -> tuple[Figures, dict[str, lis
     return Figures(None, "Ensemble", *total), breakdowns
 
 
+def _kept_sites(sums: dict, labels: dict, keep: tuple[int, int]) -> set:
+    """The sites a page shows: the `keep[0]` largest with coordinates (the map), the `keep[1]` with the most
+    accounts to activate (the table), in the breakdown's own orders (ties by name)."""
+    names, sites = labels["site_id"], labels["_sites"]
+    located = [k for k in sums if k in sites and sites[k][3] is not None and sites[k][4] is not None]
+    largest = sorted(located, key=lambda k: (-sums[k][0], names.get(k, "")))[: keep[0]]
+    waiting = sorted(sums, key=lambda k: (-(sums[k][1] - sums[k][2]), names.get(k, "Non renseigné")))[: keep[1]]
+    return set(largest) | set(waiting)
+
+
 def adoption_dashboard(
-    *, user, tool: Tool, day: datetime.date | None = None, population: PopulationFilter | None = None
+    *,
+    user,
+    tool: Tool,
+    day: datetime.date | None = None,
+    population: PopulationFilter | None = None,
+    keep_sites: tuple[int, int] | None = None,
 ) -> AdoptionDashboard:
-    """Everything the adoption page shows for `tool` on `day`, among the agents `user` may see, memoised."""
+    """Everything the adoption page shows for `tool` on `day`, among the agents `user` may see, memoised.
+
+    `keep_sites=(n, m)`: the site breakdown keeps only the n largest sites with coordinates and the m with the
+    most accounts to activate (what a page draws; 80,000 sites at 2,000,000 agents); None keeps them all.
+    """
     day = day or timezone.localdate()
     population = population or PopulationFilter()
 
@@ -325,11 +338,16 @@ def adoption_dashboard(
         else:
             sums = sum_rows(cube(user=user, tool=tool, day=day, population=population))
         labels = _labels(user, sums)
+        by_site = sums["site_id"]
+        located = sum(1 for k in by_site if (s := labels["_sites"].get(k)) is not None and None not in (s[3], s[4]))
+        if keep_sites is not None:
+            kept = _kept_sites(by_site, labels, keep_sites)
+            sums = sums | {"site_id": {k: v for k, v in by_site.items() if k in kept}}
         total, breakdowns = roll_up(sums, labels)
         sites = [
-            SitePoint(f.key, s.name, s.kind, s.latitude, s.longitude, f)
+            SitePoint(f.key, s[1], s[2], s[3], s[4], f)
             for f in breakdowns["site"]
-            if (s := labels["_sites"].get(f.key)) is not None and s.latitude is not None and s.longitude is not None
+            if (s := labels["_sites"].get(f.key)) is not None and s[3] is not None and s[4] is not None
         ]
         return AdoptionDashboard(
             day=day,
@@ -340,9 +358,11 @@ def adoption_dashboard(
             breakdowns=breakdowns,
             trend=trend(user=user, tool=tool, days=trend_days(day), population=population, use_summary=use_summary),
             sites=sites,
+            sites_count=len(by_site),
+            located_sites=located,
         )
 
-    return memoised("adoption", user=user, params=(tool.pk, day, population), compute=compute)
+    return memoised("adoption", user=user, params=(tool.pk, day, population, keep_sites), compute=compute)
 
 
 # --- Tables -------------------------------------------------------------------------------------------------

@@ -349,11 +349,11 @@ def _raw(queryset) -> list[tuple]:
 
 
 def sums_by(*, user, tool, population: PopulationFilter, dimensions) -> dict[str, dict]:
-    """{dimension: {key: [agents, provisioned, activated, recent]}} for the cube's DIMENSIONS, in two queries.
+    """{dimension: {key: [agents, provisioned, activated, recent]}} for the cube's DIMENSIONS, in three queries.
 
-    The coarse groups (direction, site kind, category, filière, statut) and the places (service, site: from
-    the places table with no filter, else the cells grouped by service and site) are read once and summed
-    each way in Python: a few thousand rows.
+    The coarse groups (direction, site kind, category, filière, statut: a few thousand rows) are read once and
+    summed each way in Python; services and sites are grouped in SQL (from the places table with no filter,
+    else from the cells).
     """
     counts = [Sum("agents"), Sum("provisioned"), Sum("activated"), Sum("recent")]
     coarse = ["direction_id", "site__kind", "category", "filiere", "statut"]
@@ -364,19 +364,9 @@ def sums_by(*, user, tool, population: PopulationFilter, dimensions) -> dict[str
         )
         .order_by()
     )
-    if population == PopulationFilter():
-        places = _raw(
-            AdoptionPlace.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
-            .values_list("service_id", "site_id", "agents", "provisioned", "activated", "recent")
-            .order_by()
-        )
-    else:
-        places = _raw(
-            AdoptionCell.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
-            .values_list("service_id", "site_id")
-            .annotate(*counts)
-            .order_by()
-        )
+    source = AdoptionPlace if population == PopulationFilter() else AdoptionCell
+    places = source.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
+    by_place = {dim: _raw(places.values_list(dim).annotate(*counts).order_by()) for dim in ("service_id", "site_id")}
     out = {dim: {} for dim in dimensions}
     for row in groups:
         values = row[5:]
@@ -384,12 +374,8 @@ def sums_by(*, user, tool, population: PopulationFilter, dimensions) -> dict[str
             bucket = out[dim].setdefault(row[i], [0, 0, 0, 0])
             for k in range(4):
                 bucket[k] += values[k] or 0
-    for row in places:
-        values = row[2:]
-        for i, dim in enumerate(("service_id", "site_id")):
-            bucket = out[dim].setdefault(row[i], [0, 0, 0, 0])
-            for k in range(4):
-                bucket[k] += values[k] or 0
+    for dim, rows in by_place.items():
+        out[dim] = {row[0]: [v or 0 for v in row[1:]] for row in rows}
     return out
 
 

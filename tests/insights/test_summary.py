@@ -230,3 +230,25 @@ def test_a_journaled_write_queues_one_refresh_after_commit(settings, city, users
     assert not summary.is_fresh()
     assert tasks.summary_refresh.call() is True
     assert summary.is_fresh()
+
+
+@pytest.mark.parametrize("use_summary", [True, False])
+def test_a_page_keeps_the_sites_it_draws_exactly_as_in_the_full_breakdown(settings, users, dpe, dfpe, use_summary):
+    """With keep_sites=(map, top), the sites kept are the full breakdown's largest located and most waiting."""
+    settings.RELAIS_INSIGHTS_SUMMARY = use_summary
+    rng = random.Random(7)
+    random_city(rng, dpe, dfpe)
+    for _ in range(6):
+        site = SiteFactory(direction=dpe, latitude=48.8 + rng.random() / 10, longitude=2.3 + rng.random() / 10)
+        for _ in range(rng.randint(1, 4)):
+            ToolAccountFactory(agent=AgentFactory(direction=dpe, site=site), provisioned_on=D(2025, 1, 1))
+    user, tool = users["coordinator"], Tool.objects.get(code=MAILBOX)
+    full = adoption.adoption_dashboard(user=user, tool=tool)
+    page = adoption.adoption_dashboard(user=user, tool=tool, keep_sites=(3, 2))
+    assert page.sites_count == full.sites_count == len(full.breakdowns["site"])
+    assert page.located_sites == len(full.sites)
+    largest = sorted(full.sites, key=lambda p: -p.figures.agents)[:3]
+    assert sorted(page.sites, key=lambda p: -p.figures.agents)[:3] == largest
+    waiting = sorted(full.breakdowns["site"], key=lambda f: (-f.to_activate, f.label))[:2]
+    assert sorted(page.breakdowns["site"], key=lambda f: (-f.to_activate, f.label))[:2] == waiting
+    assert page.total == full.total

@@ -37,8 +37,12 @@ def _extremes(table: Table) -> str:
     return f"Taux le plus bas : {low[0]} ({pct(low[1])}) ; le plus haut : {high[0]} ({pct(high[1])})."
 
 
-def adoption_page(request) -> dict:
-    """Context of the adoption page (also used by its exports): figures, charts and tables."""
+def adoption_page(request, *, all_sites: bool = False) -> dict:
+    """Context of the adoption page (also used by its exports): figures, charts and tables.
+
+    The page draws the MAP_SITES largest sites and lists the TOP_SITES with the most accounts to activate:
+    only those are built; the exports (`all_sites`) get every site.
+    """
     user = request.user
     form = DashboardFilterForm(request.GET or None, user=user)
     tool, day, population = form.values()
@@ -50,14 +54,15 @@ def adoption_page(request) -> dict:
     built = memoised(
         "adoption-page",
         user=user,
-        params=(tool.pk, day, population, full),
-        compute=lambda: _build(user, tool, day, population, full),
+        params=(tool.pk, day, population, full, all_sites),
+        compute=lambda: _build(user, tool, day, population, full, all_sites),
     )
     return context | built | {"query": request.GET.urlencode()}
 
 
-def _build(user, tool, day, population, full) -> dict:
-    dashboard = adoption_dashboard(user=user, tool=tool, day=day, population=population)
+def _build(user, tool, day, population, full, all_sites=True) -> dict:
+    keep = None if all_sites else (MAP_SITES, TOP_SITES)
+    dashboard = adoption_dashboard(user=user, tool=tool, day=day, population=population, keep_sites=keep)
     tables = adoption_tables(dashboard)
     sites_table = tables.pop("adoption-site")
     shown = shared(user, tables)
@@ -132,7 +137,7 @@ def _build(user, tool, day, population, full) -> dict:
         }
         for p in sorted(dashboard.sites, key=lambda p: -p.figures.agents)[:MAP_SITES]
     ]
-    left_out = max(0, len(dashboard.sites) - MAP_SITES)
+    left_out = max(0, dashboard.located_sites - MAP_SITES)
     best = sorted(site_rows, key=lambda f: (-f.to_activate, f.label))[:TOP_SITES]
     top = Table(
         key="adoption-site-top",
@@ -167,7 +172,7 @@ def _build(user, tool, day, population, full) -> dict:
         )
     return {
         "total": total,
-        "sites_count": len(site_rows),
+        "sites_count": dashboard.sites_count,
         "figures": figures,
         "tables": tables,
         "full_detail": full,

@@ -1,5 +1,7 @@
 """CSV and XLSX downloads of every dashboard table, with the page's filters (and its small-group rule)."""
 
+from functools import partial
+
 from django.http import Http404
 
 from relais.insights.permissions import can_view_dashboards
@@ -9,7 +11,7 @@ from relais.insights.views.impact import impact_page
 from relais.insights.views.output import output_page
 
 # Each page builder returns the page's context; its "tables" are exactly what the page shows.
-PAGES = {"adoption": adoption_page, "impact": impact_page, "activite": output_page}
+PAGES = {"adoption": partial(adoption_page, all_sites=True), "impact": impact_page, "activite": output_page}
 
 
 def table_export(request, page: str, key: str, fmt: str):
