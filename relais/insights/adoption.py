@@ -6,6 +6,7 @@ the funnel of every tool and one for the trend. Each is exact for the day asked;
 """
 
 import datetime
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -308,9 +309,14 @@ def _kept_sites(sums: dict, labels: dict, keep: tuple[int, int]) -> set:
     """The sites a page shows: the `keep[0]` largest with coordinates (the map), the `keep[1]` with the most
     accounts to activate (the table), in the breakdown's own orders (ties by name)."""
     names, sites = labels["site_id"], labels["_sites"]
-    located = [k for k in sums if k in sites and sites[k][3] is not None and sites[k][4] is not None]
-    largest = sorted(located, key=lambda k: (-sums[k][0], names.get(k, "")))[: keep[0]]
-    waiting = sorted(sums, key=lambda k: (-(sums[k][1] - sums[k][2]), names.get(k, "Non renseigné")))[: keep[1]]
+    located = [
+        (-v[0], s[1], k)
+        for k, v in sums.items()
+        if (s := sites.get(k)) is not None and s[3] is not None and s[4] is not None
+    ]
+    largest = [k for _a, _n, k in heapq.nsmallest(keep[0], located)]
+    keyed = [(-(v[1] - v[2]), names.get(k, "Non renseigné"), k) for k, v in sums.items()]
+    waiting = [k for _w, _n, k in heapq.nsmallest(keep[1], keyed, key=lambda t: (t[0], t[1]))]
     return set(largest) | set(waiting)
 
 

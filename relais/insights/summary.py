@@ -375,7 +375,7 @@ def sums_by(*, user, tool, population: PopulationFilter, dimensions) -> dict[str
             for k in range(4):
                 bucket[k] += values[k] or 0
     for dim, rows in by_place.items():
-        out[dim] = {row[0]: [v or 0 for v in row[1:]] for row in rows}
+        out[dim] = {row[0]: row[1:] for row in rows}  # sums over non-empty groups: never NULL
     return out
 
 
