@@ -41,6 +41,8 @@ from relais.organisation.models import Site
 NEVER = 10**7  # ordinal far in the future (as impact.NEVER)
 ORIGIN = 0  # ordinal in the far past (as impact.ORIGIN)
 WINDOW = 10_000  # journal ids looked at for late commits
+# Part of the token: a new version of the summary's tables or rules (a deployment) makes the old rows stale.
+VERSION = 3
 
 
 def enabled() -> bool:
@@ -68,7 +70,7 @@ def _read() -> tuple[str, datetime.date | None, str | None]:
         site_at = site_at.isoformat()
     if isinstance(day, str):
         day = datetime.date.fromisoformat(day)
-    return f"j{last or 0}.{recent}:s{n_sites}.{last_site or 0}.{site_at or ''}", day, built_token
+    return f"v{VERSION}:j{last or 0}.{recent}:s{n_sites}.{last_site or 0}.{site_at or ''}", day, built_token
 
 
 def token() -> str:
