@@ -71,7 +71,8 @@ def draw_week(
     nearest = baseline.greedy_nearest(week.instance)
     ratio = baseline.greedy_ratio(week.instance)
     start = max((ratio, nearest), key=lambda p: p.agents)
-    remaining = max(time_limit - (time.perf_counter() - began), 0.5)
+    # Half a second kept for handing the routes over and checking them.
+    remaining = max(time_limit - (time.perf_counter() - began) - 0.5, 0.5)
     plan = solver.solve(week.instance, time_limit=remaining, seed=seed, warm_start=start)
     if plan.agents < start.agents:  # never propose less than a simple method
         plan = solver.Plan(start.routes, start.method, plan.seconds, plan.notes)
