@@ -178,7 +178,9 @@ def rebuild(day: datetime.date) -> float:
         f"SUM(CASE WHEN {activated} THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {activated} AND t.last_activity_on >= %s AND t.last_activity_on <= %s THEN 1 ELSE 0 END) "
         "FROM agents_agent a JOIN adoption_toolaccount t ON t.agent_id = a.id "
-        f"LEFT JOIN ({met_sql}) m ON m.agent_id = a.id WHERE {in_post} GROUP BY t.tool_id, {dims}, {met}"
+        f"LEFT JOIN ({met_sql}) m ON m.agent_id = a.id WHERE {in_post} GROUP BY t.tool_id, {dims}, {met} "
+        # Stored by direction, then tool: a direction's rows (the scope, the filters) are read from few pages.
+        "ORDER BY 2, 1"
     )
     cells_params = [*met_params, d, d, d, d, d, d, d, d, since, d, *met_params, d, d]
 
@@ -366,9 +368,26 @@ def sums_by(*, user, tool, population: PopulationFilter, dimensions) -> dict[str
         )
         .order_by()
     )
-    source = AdoptionPlace if population == PopulationFilter() else AdoptionCell
-    places = source.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
-    by_place = {dim: _raw(places.values_list(dim).annotate(*counts).order_by()) for dim in ("service_id", "site_id")}
+    if population == PopulationFilter():
+        places = AdoptionPlace.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
+        by_place = {
+            dim: _raw(places.values_list(dim).annotate(*counts).order_by()) for dim in ("service_id", "site_id")
+        }
+    else:
+        # Filtered: the cells are large (a million rows at 2,000,000 agents): one pass, by (service, site).
+        pairs = _raw(
+            AdoptionCell.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
+            .values_list("service_id", "site_id")
+            .annotate(*counts)
+            .order_by()
+        )
+        by_place = {"service_id": {}, "site_id": {}}
+        for row in pairs:
+            for i, dim in enumerate(("service_id", "site_id")):
+                bucket = by_place[dim].setdefault(row[i], [0, 0, 0, 0])
+                for k in range(4):
+                    bucket[k] += row[2 + k]
+        by_place = {dim: [(key, *v) for key, v in sums.items()] for dim, sums in by_place.items()}
     out = {dim: {} for dim in dimensions}
     for row in groups:
         values = row[5:]
