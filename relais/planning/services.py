@@ -26,6 +26,7 @@ class Outcome:
     ratio_greedy: solver.Plan  # a stronger reference: most agents per minute
     upper_bound: int | None
     problems: list[str]
+    bound_detail: dict | None = None  # baseline.Bound.as_dict(): each bound, rounds, seconds
 
     def summary(self) -> dict:
         ub, reached, greedy, ratio = self.upper_bound, self.plan.agents, self.greedy.agents, self.ratio_greedy.agents
@@ -39,6 +40,7 @@ class Outcome:
             "ratio_greedy_agents": ratio,
             "ratio_greedy_visits": self.ratio_greedy.visits,
             "ratio_greedy_method": "glouton au ratio (le plus d'agents par minute)",
+            "upper_bound_detail": self.bound_detail,
             "ratio_to_upper_bound": round(reached / ub, 4) if ub else None,
             "gain_over_greedy": round(reached / greedy - 1, 4) if greedy else None,
             "gain_over_ratio_greedy": round(reached / ratio - 1, 4) if ratio else None,
@@ -77,12 +79,20 @@ def draw_week(
     if plan.agents < start.agents:  # never propose less than a simple method
         plan = solver.Plan(start.routes, start.method, plan.seconds, plan.notes)
     plan.seconds = time.perf_counter() - began
-    bound = None
+    found = None
     if with_bound:
-        bound = baseline.upper_bound(
+        found = baseline.bound(
             week.instance, time_limit=time_limit if bound_time_limit is None else bound_time_limit, start=plan
         )
-    return Outcome(week, plan, nearest, ratio, bound, validate.problems(week.instance, plan))
+    return Outcome(
+        week,
+        plan,
+        nearest,
+        ratio,
+        found.value if found else None,
+        validate.problems(week.instance, plan),
+        found.as_dict() if found else None,
+    )
 
 
 @transaction.atomic
@@ -94,6 +104,7 @@ def plan_draw(
     mediators=None,
     with_bound: bool = True,
     plan: Plan | None = None,
+    bound_time_limit: float | None = None,
 ) -> tuple[Plan, Outcome]:
     """Draw (or re-draw) the week's plan; locked and confirmed visits are kept as they are.
 
@@ -106,7 +117,12 @@ def plan_draw(
         plan = Plan.objects.create(week_start=week_start, created_by=acting_user)
     kept = list(plan.visits.filter(locked=True) | plan.visits.filter(fieldwork_visit__isnull=False))
     outcome = draw_week(
-        week_start, time_limit=time_limit, mediators=mediators, fixed_planned=kept, with_bound=with_bound
+        week_start,
+        time_limit=time_limit,
+        mediators=mediators,
+        fixed_planned=kept,
+        with_bound=with_bound,
+        bound_time_limit=bound_time_limit,
     )
     week = outcome.week
     plan.visits.filter(locked=False, fieldwork_visit__isnull=True).delete()

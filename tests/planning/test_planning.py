@@ -193,6 +193,9 @@ def test_plan_week_command_writes_json(world, tmp_path):
     doc = json.loads(out.read_text())
     s = doc["summary"]
     assert s["feasible"] and s["agents_reached"] >= s["greedy_agents"] and s["upper_bound"] >= s["agents_reached"]
+    # Both greedy references are reported, the baseline first; the bound says how it was found.
+    assert s["ratio_greedy_agents"] <= s["agents_reached"] and "prioritaire" in s["greedy_method"]
+    assert s["upper_bound_detail"]["value"] == s["upper_bound"] <= s["upper_bound_detail"]["prize"]
     assert {r["mediator"] for r in doc["routes"]} <= {m.username for m in world["mediators"]}
     assert sum(v["agents"] for r in doc["routes"] for v in r["visits"]) == s["agents_reached"]
 

@@ -20,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--save", action="store_true", help="Enregistrer le planning comme brouillon.")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
-            "--bound-time-limit", type=float, help="Secondes pour la borne supérieure (par défaut celles du calcul)."
+            "--bound-time-limit",
+            type=float,
+            default=300.0,
+            help="Secondes au plus pour la borne supérieure, calculée après le planning (300 par défaut).",
         )
 
     def handle(self, *args, week, mediators, time_limit, json_path, save, seed, bound_time_limit, **options):
@@ -35,7 +38,11 @@ class Command(BaseCommand):
             team = team[:mediators]
         if save:
             _, outcome = services.plan_draw(
-                acting_user=None, week_start=week_start, time_limit=time_limit, mediators=team
+                acting_user=None,
+                week_start=week_start,
+                time_limit=time_limit,
+                mediators=team,
+                bound_time_limit=bound_time_limit,
             )
         else:
             outcome = services.draw_week(
