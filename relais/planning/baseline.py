@@ -7,8 +7,11 @@ Two greedy plans fill the mediator-days one after the other, visit after visit:
 - `greedy_ratio` ("glouton au ratio"), a stronger reference: the feasible visit that reaches the most
   agents per minute spent (travel + wait + session). Reported next to it so nobody is misled.
 
-Upper bound (`upper_bound`): the smaller of
-- `prize_bound`: every site that some mediator-day could reach, visited once; and
+Upper bound (`bound`, `upper_bound`): the smallest of
+- `prize_bound`: every site that some mediator-day could reach, visited once;
+- the route bound (`columns.py`): the linear relaxation of choosing whole mediator-day routes, by
+  column generation; valid whenever it stops, and by far the tightest (docs/performance.md); and,
+  only when that has not converged within its time limit,
 - `time_indexed_bound`: a linear relaxation solved with HiGHS. A visit of site s starting at σ keeps
   its mediator busy during [σ − τ_s, σ + session), τ_s being the shortest travel into s from any other
   place; a mediator's busy intervals never overlap and lie within the mediator's availability. Start
