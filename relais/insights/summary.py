@@ -256,14 +256,20 @@ def rebuild(day: datetime.date) -> float:
         if connection.vendor == "postgresql":
             # The grouped inserts hash millions of rows at 2,000,000 agents: let them do it in memory.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(f"DELETE FROM {cell}")  # noqa: S608
-        cursor.execute(f"DELETE FROM {step}")  # noqa: S608
-        cursor.execute(f"DELETE FROM {group}")  # noqa: S608
-        cursor.execute(f"DELETE FROM {place}")  # noqa: S608
+        if connection.vendor == "postgresql":
+            # TRUNCATE leaves no dead rows behind (a DELETE would double the tables until vacuumed); readers of
+            # the old rows wait for the commit, as they would for the state row's lock.
+            cursor.execute(f"TRUNCATE {cell}, {step}, {group}, {place}")
+        else:
+            for table in (cell, step, group, place):
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(cells_sql, cells_params)
         cursor.execute(groups_sql)
         cursor.execute(places_sql)
         cursor.execute(steps_sql, steps_params)
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner: the tables were just refilled (a million rows at 2,000,000 agents).
+            cursor.execute(f"ANALYZE {cell}, {group}, {place}, {step}")
         seconds = time.perf_counter() - start
         SummaryState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now(), "seconds": seconds})
     return seconds
