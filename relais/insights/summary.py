@@ -366,7 +366,6 @@ def sums_by(*, user, tool, population: PopulationFilter, dimensions) -> dict[str
     else from the cells).
     """
     counts = [Sum("agents"), Sum("provisioned"), Sum("activated"), Sum("recent")]
-    coarse = ["direction_id", "site__kind", "category", "filiere", "statut"]
     groups = _raw(
         AdoptionGroup.objects.filter(_scope_q(user, population, kind="site_kind"), _tool_q(tool))
         .values_list(
@@ -374,6 +373,17 @@ def sums_by(*, user, tool, population: PopulationFilter, dimensions) -> dict[str
         )
         .order_by()
     )
+    kw = {"user": user, "tool": tool, "population": population, "dimensions": dimensions, "counts": counts}
+    if connection.vendor != "postgresql":
+        return _sums_by(**kw, groups=groups)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Grouping 80,000 sites (2,000,000 agents) in memory rather than in batches on disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        return _sums_by(**kw, groups=groups)
+
+
+def _sums_by(*, user, tool, population, dimensions, counts, groups) -> dict[str, dict]:
+    coarse = ["direction_id", "site__kind", "category", "filiere", "statut"]
     if population == PopulationFilter():
         places = AdoptionPlace.objects.filter(_scope_q(user, population, kind="site__kind"), _tool_q(tool))
         by_place = {
