@@ -38,8 +38,6 @@ from relais.insights.population import PopulationFilter
 from relais.journal.models import Entry
 from relais.organisation.models import Site
 
-NEVER = 10**7  # ordinal far in the future (as impact.NEVER)
-ORIGIN = 0  # ordinal in the far past (as impact.ORIGIN)
 WINDOW = 10_000  # journal ids looked at for late commits
 # Part of the token: a new version of the summary's tables or rules (a deployment) makes the old rows stale.
 VERSION = 3
@@ -109,12 +107,6 @@ def ensure_fresh() -> bool:
     return True
 
 
-def _ord(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"({column} - DATE '0001-01-01' + 1)"
-    return f"(CAST(julianday({column}) AS INTEGER) - 1721424)"
-
-
 def _greatest(*args: str) -> str:
     fn = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     return f"{fn}({', '.join(args)})"
@@ -156,7 +148,7 @@ def _met_sql(day: datetime.date) -> tuple[str, tuple]:
 
 
 def rebuild(day: datetime.date) -> float:
-    """Replace the summary's rows by those of `day`, set-based (two INSERT … SELECT … GROUP BY); returns seconds."""
+    """Replace the summary's rows by those of `day`, set-based (four INSERT … SELECT … GROUP BY); returns seconds."""
     start = time.perf_counter()
     d = connection.ops.adapt_datefield_value(day)
     since = connection.ops.adapt_datefield_value(day - datetime.timedelta(days=RECENT_USE_DAYS))
