@@ -41,11 +41,6 @@ class ActivationRow:
         """Activated accounts among the accounts provisioned, as a share (None when there is none)."""
         return self.activated / self.accounts if self.accounts else None
 
-    @property
-    def coverage(self) -> float | None:
-        """Agents holding an account among agents in post."""
-        return self.accounts / self.agents if self.agents else None
-
 
 def activation_by(
     *,

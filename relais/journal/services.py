@@ -28,20 +28,6 @@ def journal_record(*, acting_user, action: str, obj: models.Model, payload: dict
     return entry
 
 
-def journal_record_many(
-    *, acting_user, action: str, objects: Iterable[models.Model], payload_for=None, batch_size: int = 2000
-) -> int:
-    """Append one entry per object in bulk (imports, demo data); same transaction rule as `journal_record`."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("journal_record_many must be called inside the transaction of the change it records")
-    entries = [
-        _entry(acting_user=acting_user, action=action, obj=obj, payload=payload_for(obj) if payload_for else None)
-        for obj in objects
-    ]
-    Entry.objects.bulk_create(entries, batch_size=batch_size)
-    return len(entries)
-
-
 def model_changes(instance: models.Model, fields: Iterable[str], before: dict[str, Any]) -> dict[str, list]:
     """{field: [old, new]} for the fields whose value changed, as JSON-safe strings."""
     changes = {}
