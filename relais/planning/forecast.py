@@ -13,11 +13,11 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Count, Q
 
 from relais.adoption.models import MAILBOX, ToolAccount
 from relais.agents.models import Agent
+from relais.fieldwork.models import Participation, Visit
 
 # Share of the agents a session reaches who activate their mailbox during or just after it, used only
 # while there are no observations yet (the reference case reports activation "rising sharply" among
@@ -59,10 +59,6 @@ def population(*, agents=None, today: datetime.date | None = None, tool_code: st
 
 
 def observed_pace(*, today: datetime.date | None = None, weeks: int = 12) -> Pace | None:
-    if not apps.is_installed("relais.fieldwork"):
-        return None
-    from relais.fieldwork.models import Participation, Visit
-
     today = today or datetime.date.today()
     since = today - datetime.timedelta(weeks=weeks)
     activations = Participation.objects.filter(

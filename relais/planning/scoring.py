@@ -14,12 +14,15 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from relais.adoption.models import MAILBOX, Tool, ToolAccount
 from relais.agents.enums import Category
 from relais.agents.models import Agent
+from relais.fieldwork.enums import VisitStatus
+from relais.fieldwork.models import Participation, Visit
+from relais.interventions.enums import RequestStatus
+from relais.interventions.models import InterventionRequest
 from relais.planning.models import PriorityWeights
 
 
@@ -52,12 +55,7 @@ class SiteScore:
 
 
 def _open_intervention_requests(site_ids: Iterable[int] | None, today: datetime.date) -> dict[int, int]:
-    if not apps.is_installed("relais.interventions"):
-        return {}
-    from relais.interventions.enums import RequestStatus
-
-    Request = apps.get_model("interventions", "InterventionRequest")
-    through = Request.sites.through
+    through = InterventionRequest.sites.through
     rows = through.objects.filter(
         interventionrequest__status__in=[RequestStatus.SUBMITTED, RequestStatus.ACCEPTED, RequestStatus.SCHEDULED]
     )
@@ -72,11 +70,6 @@ REQUEST_SOURCES: list[Callable[[Iterable[int] | None, datetime.date], dict[int, 
 
 
 def _last_visits(site_ids, today) -> dict[int, datetime.date]:
-    if not apps.is_installed("relais.fieldwork"):
-        return {}
-    from relais.fieldwork.enums import VisitStatus
-    from relais.fieldwork.models import Visit
-
     qs = Visit.objects.alive().filter(date__lte=today).exclude(status=VisitStatus.CANCELLED)
     if site_ids is not None:
         qs = qs.filter(site_id__in=site_ids)
@@ -84,10 +77,6 @@ def _last_visits(site_ids, today) -> dict[int, datetime.date]:
 
 
 def _open_followups(site_ids) -> dict[int, int]:
-    if not apps.is_installed("relais.fieldwork"):
-        return {}
-    from relais.fieldwork.models import Participation
-
     qs = Participation.objects.filter(
         followup_needed=True,
         followup_done_on__isnull=True,

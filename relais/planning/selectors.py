@@ -5,11 +5,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import holidays
-from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from relais.accounts.enums import Role
 from relais.accounts.models import User
+from relais.fieldwork.enums import VisitStatus
+from relais.fieldwork.models import Visit
 from relais.organisation.models import GatheringTime, OpeningHours, Site
 from relais.planning import solver
 from relais.planning.models import Absence, MediatorProfile, PlannedVisit, PriorityWeights
@@ -158,23 +159,19 @@ def build_week(
     fixed: list[solver.FixedVisit] = []
     taken_sites: set[int] = set()
     fixed_rows: list[tuple[int, str, int, int]] = []
-    if apps.is_installed("relais.fieldwork"):
-        from relais.fieldwork.enums import VisitStatus
-        from relais.fieldwork.models import Visit
-
-        visits = (
-            Visit.objects.alive()
-            .filter(date__gte=days[0], date__lte=days[-1])
-            .exclude(status=VisitStatus.CANCELLED)
-            .prefetch_related("mediators")
-        )
-        for v in visits:
-            taken_sites.add(v.site_id)
-            d = (v.date - week_start).days
-            for m in v.mediators.all():
-                if v.starts_at and (str(m.pk), d) in available:
-                    fixed_rows.append((v.site_id, str(m.pk), d, minutes(v.starts_at)))
-                    break
+    visits = (
+        Visit.objects.alive()
+        .filter(date__gte=days[0], date__lte=days[-1])
+        .exclude(status=VisitStatus.CANCELLED)
+        .prefetch_related("mediators")
+    )
+    for v in visits:
+        taken_sites.add(v.site_id)
+        d = (v.date - week_start).days
+        for m in v.mediators.all():
+            if v.starts_at and (str(m.pk), d) in available:
+                fixed_rows.append((v.site_id, str(m.pk), d, minutes(v.starts_at)))
+                break
     for pv in fixed_planned:
         if pv.fieldwork_visit_id:
             continue

@@ -9,6 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.accounts.enums import Role
+from relais.fieldwork.enums import VisitOrigin
+from relais.fieldwork.models import Visit
+from relais.fieldwork.services import visit_create
 from relais.journal.services import journal_record
 from relais.planning import baseline, solver, validate
 from relais.planning.enums import PlanStatus
@@ -175,7 +178,6 @@ def plan_draw(
 
 
 def _fieldwork_visits_of_week(week_start: datetime.date) -> dict:
-    from relais.fieldwork.models import Visit
 
     end = week_start + datetime.timedelta(days=6)
     return {(v.site_id, v.date): v for v in Visit.objects.alive().filter(date__gte=week_start, date__lte=end)}
@@ -269,8 +271,6 @@ def plan_confirm(*, acting_user, plan: Plan) -> int:
     Goes through `relais.fieldwork.services.visit_create` (journaled there); each link is kept so that
     re-planning the week treats them as fixed.
     """
-    from relais.fieldwork.enums import VisitOrigin
-    from relais.fieldwork.services import visit_create
 
     created = 0
     for visit in plan.visits.filter(fieldwork_visit__isnull=True).select_related("site", "mediator"):

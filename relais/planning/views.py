@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from relais.fieldwork.enums import VisitStatus
+from relais.fieldwork.models import Visit
 from relais.organisation.models import Site
 from relais.planning import forecast, ical, services
 from relais.planning.forms import ForecastForm, MoveForm, WeekForm, WeightsForm
@@ -292,8 +294,6 @@ def calendar_feed(request, token: str):
     feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related("user").first()
     if feed is None or not feed.user.is_active:
         raise Http404
-    from relais.fieldwork.enums import VisitStatus
-    from relais.fieldwork.models import Visit
 
     since = timezone.localdate() - datetime.timedelta(days=30)
     visits = Visit.objects.alive().of_mediator(feed.user).filter(date__gte=since, starts_at__isnull=False)
