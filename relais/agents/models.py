@@ -14,6 +14,19 @@ class AgentQuerySet(models.QuerySet):
         """The agents `user` may see; the only way views and selectors reach agents."""
         return self.filter(direction_scope(user).q("direction"))
 
+    def matching(self, text: str, *, max_tokens: int = 4):
+        """Agents for whom every typed word starts a word of the folded "usage last first matricule" text.
+
+        Word prefixes, not a bare `contains`: "mar" finds Martin and Marie but not Omar, which is what
+        people expect when typing the beginning of a name, and a matricule is typed from its start.
+        On PostgreSQL the trigram index of migration 0002 serves `LIKE '% mar%'`; on SQLite it scans one
+        narrow column of the rows already filtered, a few milliseconds at 50,000 agents.
+        """
+        qs = self
+        for token in fold(text).split()[:max_tokens]:
+            qs = qs.filter(Q(search_text__startswith=token) | Q(search_text__contains=f" {token}"))
+        return qs
+
     def in_post(self, on: datetime.date | None = None):
         """Agents in post on a day: arrived (or arrival unknown) and not yet left."""
         on = on or datetime.date.today()

@@ -15,7 +15,6 @@ from relais.adoption.enums import AdoptionStatus
 from relais.adoption.models import MAILBOX, Observation, Tool, ToolAccount
 from relais.agents.forms import Presence
 from relais.agents.models import Agent
-from relais.core.text import fold
 from relais.journal.models import Entry
 
 MAX_SEARCH_TOKENS = 5
@@ -23,21 +22,6 @@ MAX_SEARCH_TOKENS = 5
 
 def mailbox_tool() -> Tool | None:
     return Tool.objects.filter(code=MAILBOX).first()
-
-
-def _search(qs: QuerySet, text: str) -> QuerySet:
-    """Every word typed must start a word of the folded "usage last first matricule" column.
-
-    Why word prefixes with `__contains(" " + token)` rather than a bare `__contains`: "mar" finds
-    Martin and Marie but not Omar, which is what people expect when typing the beginning of a name,
-    and a matricule is typed from its start. `__startswith` alone would be the cheapest but would
-    only match the first word (the usage name). On PostgreSQL the trigram index of agents migration
-    0002 serves `LIKE '% mar%'`; on SQLite it scans one narrow column of the visible rows, a few
-    milliseconds at 50,000 agents.
-    """
-    for token in fold(text).split()[:MAX_SEARCH_TOKENS]:
-        qs = qs.filter(Q(search_text__startswith=token) | Q(search_text__contains=f" {token}"))
-    return qs
 
 
 def _mailbox_status_filter(tool: Tool, status: str, day: datetime.date) -> Q:
@@ -58,7 +42,7 @@ def agent_list(*, user, filters: dict, mailbox: Tool | None, day: datetime.date 
     elif presence == Presence.LEFT:
         qs = qs.filter(exit_date__lte=day)
     if text := filters.get("q"):
-        qs = _search(qs, text)
+        qs = qs.matching(text, max_tokens=MAX_SEARCH_TOKENS)
     if direction := filters.get("direction"):
         qs = qs.filter(direction=direction)
     if service := filters.get("service"):

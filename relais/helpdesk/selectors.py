@@ -60,12 +60,10 @@ def ticket_queue(*, user, filters: QueueFilters, now=None) -> QuerySet[Ticket]:
         if match := _REFERENCE.match(filters.q.strip()):
             qs = qs.filter(pk=int(match.group(1)))
         else:
-            tokens = fold(filters.q).split()[:4]
             # Agents first (the indexed, folded search column), then their tickets: one join-free filter.
-            agents = Agent.objects.all()
+            agents = Agent.objects.matching(filters.q)
             callers = Q()
-            for token in tokens:
-                agents = agents.filter(Q(search_text__startswith=token) | Q(search_text__contains=f" {token}"))
+            for token in fold(filters.q).split()[:4]:
                 callers &= Q(caller_name__icontains=token)
             agent_ids = list(agents.values_list("pk", flat=True)[:MAX_SEARCHED_AGENTS])
             qs = qs.filter(Q(requester_id__in=agent_ids) | (Q(requester__isnull=True) & callers))
@@ -79,9 +77,7 @@ def agent_search(*, user, q: str, limit: int = 8) -> list[Agent]:
     tokens = fold(q).split()[:4]
     if not tokens or sum(len(t) for t in tokens) < 2:
         return []
-    qs = Agent.objects.visible_to(user)
-    for token in tokens:
-        qs = qs.filter(Q(search_text__startswith=token) | Q(search_text__contains=f" {token}"))
+    qs = Agent.objects.visible_to(user).matching(q)
     return list(qs.select_related("site", "direction", "service").order_by("last_name", "first_name")[:limit])
 
 
