@@ -19,7 +19,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SCRATCH, report_duration, setup  # noqa: E402
+from bench.common import SCRATCH, machine_reference, report_duration, setup  # noqa: E402
 
 # The child process of the million-row run gets its own scratch database unless one was given.
 GIVEN_DATABASE_URL = os.environ.get("DATABASE_URL")
@@ -193,6 +193,7 @@ def main() -> int:
         return 0
     vendor = setup("imports")
     print(f"database: {vendor}", flush=True)
+    machine_reference()
     _empty_referential(vendor)
     extract = hr_extract(50_000, SCRATCH / "hr-50000.csv")
     report = m365_report(50_000, SCRATCH / "m365-50000.csv")

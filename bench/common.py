@@ -77,3 +77,37 @@ def report(label: str, values_ms: list[float], *, target_p95_ms: float | None = 
 def report_duration(label: str, seconds: float, *, target_s: float | None = None, extra: str = "") -> None:
     verdict = f"  target ≤ {target_s:g} s: {'OK' if seconds <= target_s else 'MISSED'}" if target_s is not None else ""
     print(f"{label:<55} {seconds:8.2f} s{(' ' + extra) if extra else ''}{verdict}", flush=True)
+
+
+def machine_reference() -> None:
+    """Print how fast this machine is today, so that figures taken on different days can be compared.
+
+    Two fixed workloads: a pure Python loop (10 million additions) and, in the database, a million-row
+    INSERT … SELECT into a temporary table. The shared 2-core machines vary by a factor of 3 or more.
+    """
+    from django.db import connection
+
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    python_s = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_reference")
+        cursor.execute("CREATE TEMPORARY TABLE bench_reference (n integer, t text)")
+        if connection.vendor == "postgresql":
+            fill = "INSERT INTO bench_reference SELECT g, md5(g::text) FROM generate_series(1, 1000000) g"
+        else:
+            fill = (
+                "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 1000000) "
+                "INSERT INTO bench_reference SELECT n, hex(randomblob(16)) FROM g"
+            )
+        started = time.perf_counter()
+        cursor.execute(fill)
+        database_s = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_reference")
+    print(
+        f"{'machine reference: Python loop / database fill':<55} {python_s:8.2f} s / {database_s:.2f} s "
+        f"(10 M additions / 1 M rows inserted; load average {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )

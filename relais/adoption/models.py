@@ -101,8 +101,9 @@ class ToolAccountQuerySet(models.QuerySet):
 class ToolAccount(TimestampedModel):
     """An agent's account on a tool, with the latest known facts merged from every observation."""
 
-    agent = models.ForeignKey("agents.Agent", on_delete=models.CASCADE, related_name="tool_accounts")
-    tool = models.ForeignKey(Tool, on_delete=models.PROTECT, related_name="accounts")
+    # No index of their own: the unique (agent, tool) and the (tool, …) indexes below serve both keys.
+    agent = models.ForeignKey("agents.Agent", on_delete=models.CASCADE, related_name="tool_accounts", db_index=False)
+    tool = models.ForeignKey(Tool, on_delete=models.PROTECT, related_name="accounts", db_index=False)
     login = models.CharField(
         "identifiant", max_length=254, blank=True, help_text="Adresse, UPN ou identifiant dans l'outil."
     )
@@ -143,7 +144,8 @@ class Observation(models.Model):
     adds nothing (one observation per account, source and as-of date).
     """
 
-    account = models.ForeignKey(ToolAccount, on_delete=models.CASCADE, related_name="observations")
+    # Served by the unique (account, as_of, source) index, which also orders an account's history by day.
+    account = models.ForeignKey(ToolAccount, on_delete=models.CASCADE, related_name="observations", db_index=False)
     source = models.CharField("source", max_length=16, choices=Source.choices)
     as_of = models.DateField("situation au")
     provisioned_on = models.DateField("créé le", null=True, blank=True)
@@ -159,12 +161,9 @@ class Observation(models.Model):
         ordering = ["-as_of", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "source", "as_of"], name="adoption_observation_one_per_source_day"
+                fields=["account", "as_of", "source"], name="adoption_observation_one_per_source_day"
             ),
             models.CheckConstraint(condition=Q(source__in=Source.values), name="adoption_observation_source_valid"),
-        ]
-        indexes = [
-            models.Index(fields=["account", "as_of"], name="adoption_obs_account_asof_idx"),
         ]
 
     def __str__(self):

@@ -41,7 +41,9 @@ class Agent(PublicIdModel, TimestampedModel):
     Holds the minimum Relais needs (DOMAIN.md §6): never the NIR, never bank details.
     """
 
-    matricule = models.CharField("matricule", max_length=32, unique=True)
+    # Unique through a constraint, not `unique=True`: on PostgreSQL that would add a second, pattern-ops
+    # index nobody uses, and every index slows the imports (migration 0004).
+    matricule = models.CharField("matricule", max_length=32)
     last_name = models.CharField("nom de famille", max_length=120)
     usage_name = models.CharField("nom d'usage", max_length=120, blank=True)
     first_name = models.CharField("prénom", max_length=120)
@@ -85,6 +87,7 @@ class Agent(PublicIdModel, TimestampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_files",
+        db_index=False,  # nothing looks agents up by their manager; the index would only slow the imports
         help_text="L'agent qui gère le dossier RH.",
     )
     entry_date = models.DateField("date d'entrée", null=True, blank=True)
@@ -112,6 +115,7 @@ class Agent(PublicIdModel, TimestampedModel):
                 condition=Q(category__in=[*Category.values, ""]), name="agents_agent_category_valid"
             ),
             models.CheckConstraint(condition=~Q(matricule=""), name="agents_agent_matricule_not_empty"),
+            models.UniqueConstraint(fields=["matricule"], name="agents_agent_matricule_unique"),
         ]
 
     def __str__(self):

@@ -315,16 +315,20 @@ def plan(
     valid, rejections = normalise(frame, source)
     progress("Rapprochement avec les agents", frame.height // 2)
 
-    agents = pl.DataFrame(
-        list(Agent.objects.values_list("id", "matricule", "work_email")),
-        schema={"agent_id": pl.Int64, "matricule": pl.String, "work_email": pl.String},
-        orient="row",
-    )
-    accounts = pl.DataFrame(
-        list(ToolAccount.objects.filter(tool=tool).values_list("id", "agent_id", "login", "activated_on")),
-        schema={"account_id": pl.Int64, "agent_id": pl.Int64, "login": pl.String, "activated_on": pl.Date},
-        orient="row",
-    )
+    with connection.cursor() as cursor:
+        agents = sql.fetch_frame(
+            cursor,
+            *Agent.objects.order_by().values_list("id", "matricule", "work_email").query.sql_with_params(),
+            {"agent_id": pl.Int64, "matricule": pl.String, "work_email": pl.String},
+        )
+        accounts = sql.fetch_frame(
+            cursor,
+            *ToolAccount.objects.filter(tool=tool)
+            .order_by()
+            .values_list("id", "agent_id", "login", "activated_on")
+            .query.sql_with_params(),
+            {"account_id": pl.Int64, "agent_id": pl.Int64, "login": pl.String, "activated_on": pl.Date},
+        )
     by_matricule = _lookup(agents.select(pl.col("matricule").str.strip_chars().alias("key"), "agent_id"))
     by_address = _lookup(
         pl.concat(
@@ -468,7 +472,7 @@ def apply(result: AdoptionPlan, *, acting_user, run) -> None:
     )
     with connection.cursor() as cursor:
         sql.create_stage(cursor, STAGE, STAGE_COLUMNS)
-        sql.load_stage(cursor, STAGE, stage)
+        sql.load_stage(cursor, STAGE, stage, keys=("agent_id",))
         # Accounts the report reveals, created as `observation_record` does (provisioned by the as-of date),
         # with the facts `accounts_refresh` draws from their one observation, so they need no refresh.
         cursor.execute(
@@ -535,7 +539,7 @@ def accounts_refresh_sql(cursor, accounts: pl.DataFrame) -> None:
     if accounts.height == 0:
         return
     sql.create_stage(cursor, ACCOUNTS_STAGE, {"id": "bigint"})
-    sql.load_stage(cursor, ACCOUNTS_STAGE, accounts.select("id").unique())
+    sql.load_stage(cursor, ACCOUNTS_STAGE, accounts.select("id").unique(), keys=("id",))
     epoch = connection.ops.adapt_datefield_value(datetime.date(1, 1, 1))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     facts = (

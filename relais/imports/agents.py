@@ -529,7 +529,7 @@ def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | Non
     reference = str(run.public_id) if run is not None else ""
     with connection.cursor() as cursor:
         sql.create_stage(cursor, STAGE, STAGE_COLUMNS)
-        sql.load_stage(cursor, STAGE, stage)
+        sql.load_stage(cursor, STAGE, stage, keys=("matricule",))
         del stage
         updates = ", ".join(f"{c} = excluded.{c}" for c in UPSERTED if c != "matricule")
         guard = " OR ".join(sql.distinct(f"agents_agent.{c}", f"excluded.{c}") for c in UPSERTED if c != "matricule")
