@@ -87,7 +87,6 @@ class Agent(PublicIdModel, TimestampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_files",
-        db_index=False,  # nothing looks agents up by their manager; the index would only slow the imports
         help_text="L'agent qui gère le dossier RH.",
     )
     entry_date = models.DateField("date d'entrée", null=True, blank=True)
