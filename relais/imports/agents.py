@@ -474,9 +474,9 @@ STAGE_COLUMNS = {
     "statut": "text", "entry_date": "date", "exit_date": "date", "uses_computer": "boolean",
     "direction_id": "bigint", "service_id": "bigint", "site_id": "bigint", "hr_manager": "text",
     "search_text": "text",
-    "journal_fields": "text",
+    "journal_fields": "text", "public_id": "uuid",
 }  # fmt: skip
-UPSERTED = [c for c in STAGE_COLUMNS if c not in ("hr_manager", "journal_fields")]
+UPSERTED = [c for c in STAGE_COLUMNS if c not in ("hr_manager", "journal_fields", "public_id")]
 STAGE = "imports_stage_agent"
 
 
@@ -520,6 +520,9 @@ def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | Non
             )
         ),
     )
+    # Every row gets a new public id: only new agents keep it (an update never sets it), but the row is
+    # checked as a whole before PostgreSQL finds the conflict. Made here: 25 times faster than in SQLite.
+    rows = rows.with_columns(public_id=sql.new_uuids(rows.height))
     stage = rows.select(
         [pl.col(c).dt.strftime("%Y-%m-%d").alias(c) if c in DATE_FIELDS else pl.col(c) for c in STAGE_COLUMNS]
     )
@@ -535,7 +538,7 @@ def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | Non
         guard = " OR ".join(sql.distinct(f"agents_agent.{c}", f"excluded.{c}") for c in UPSERTED if c != "matricule")
         cursor.execute(
             f"INSERT INTO agents_agent (public_id, created_at, updated_at, {', '.join(UPSERTED)}) "
-            f"SELECT {sql.new_uuid_sql()}, %s, %s, {', '.join(UPSERTED)} FROM {STAGE} WHERE true "
+            f"SELECT public_id, %s, %s, {', '.join(UPSERTED)} FROM {STAGE} WHERE true "
             f"ON CONFLICT (matricule) DO UPDATE SET {updates}, updated_at = excluded.updated_at WHERE {guard}",
             [now, now],
         )

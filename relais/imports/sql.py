@@ -4,6 +4,7 @@ and the few SQL spellings that differ between the two databases."""
 
 import io
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -23,14 +24,18 @@ def distinct(a: str, b: str) -> str:
     return f"{a} IS DISTINCT FROM {b}" if is_postgresql() else f"{a} IS NOT {b}"
 
 
-def new_uuid_sql() -> str:
-    """A random (version 4) UUID computed by the database, in the form Django stores it."""
-    if is_postgresql():
-        return "gen_random_uuid()"
-    return (
-        "lower(hex(randomblob(4)) || hex(randomblob(2)) || '4' || substr(hex(randomblob(2)), 2) || "
-        "substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || hex(randomblob(6)))"
-    )
+# Byte maps that set a UUID's version (4) and variant (RFC 4122) bits.
+_UUID_VERSION = bytes((b & 0x0F) | 0x40 for b in range(256))
+_UUID_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
+def new_uuids(count: int) -> pl.Series:
+    """`count` random (version 4) UUIDs as 32 hex digits: how Django stores them on SQLite, and a form
+    PostgreSQL's uuid type reads. One call to the system's random source for all of them."""
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = raw[6::16].translate(_UUID_VERSION)
+    raw[8::16] = raw[8::16].translate(_UUID_VARIANT)
+    return pl.Series(re.findall(".{32}", raw.hex()), dtype=pl.String)
 
 
 def create_stage(cursor, table: str, columns: dict[str, str]) -> None:

@@ -31,7 +31,8 @@ def test_new_agents_are_created_with_their_direction_service_and_site(users):
     assert nadia.site == Site.objects.get(name="Dépôt Nord")
     assert nadia.search_text == Agent.build_search_text(last_name="Martin", usage_name="", first_name="Nadia",
                                                         matricule="100001")  # fmt: skip
-    assert len(str(nadia.public_id)) == 36
+    public_ids = set(Agent.objects.values_list("public_id", flat=True))
+    assert len(public_ids) == 2 and {p.version for p in public_ids} == {4}  # random, distinct: links cannot be guessed
     assert Entry.objects.filter(action="agent.import", object_id=str(nadia.pk)).get().acting_user == users["admin"]
     assert Entry.objects.filter(action="import.apply").get().payload["nouveaux"] == 2
 
@@ -50,10 +51,12 @@ def test_same_file_twice_changes_nothing(users):
 def test_update_changes_only_columns_present_in_file(dpe):
     agent = AgentFactory(matricule="100001", last_name="Durand", first_name="Sandrine", direction=dpe,
                          work_phone="0140000000", grade="Adjoint")  # fmt: skip
+    public_id = agent.public_id
     data = csv_bytes([["100001", "Durand-Roux", "Sandrine", "DPE"]], header=["Matricule", "Nom", "Prénom", "Direction"])
     run = run_import(data)
     assert run.count_updated == 1
     agent.refresh_from_db()
+    assert agent.public_id == public_id  # the agent's page keeps its address
     assert agent.last_name == "Durand-Roux" and agent.work_phone == "0140000000" and agent.grade == "Adjoint"
     assert run.examples["updated"][0]["changements"] == [{"champ": "nom", "avant": "Durand", "apres": "Durand-Roux"}]
     entry = Entry.objects.get(action="agent.import", object_id=str(agent.pk))
