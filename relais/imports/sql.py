@@ -79,21 +79,7 @@ def load_stage(cursor, table: str, frame: pl.DataFrame, *, keys: tuple[str, ...]
 
 
 def fetch_frame(cursor, sql: str, params: Iterable, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Run a query and gather its rows into a frame.
-
-    PostgreSQL sends them with COPY as CSV, which Polars reads many times faster than Python builds
-    tuples (every value is quoted, so an unquoted empty field is NULL and "" an empty text); SQLite's
-    rows come chunk by chunk, so that a million rows stay small.
-    """
-    if is_postgresql():
-        buffer = io.BytesIO()
-        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)", list(params)) as copy:
-            for block in copy:
-                buffer.write(block)
-        if not buffer.tell():
-            return pl.DataFrame(schema=schema)
-        text = pl.read_csv(buffer.getvalue(), has_header=False, new_columns=list(schema), infer_schema=False)
-        return text.select(_from_text(name, kind) for name, kind in schema.items())
+    """Run a query and gather its rows into a frame, chunk by chunk (a million rows stay small)."""
     cursor.execute(sql, list(params))
     parts = []
     while rows := cursor.fetchmany(CHUNK_ROWS):
@@ -101,16 +87,6 @@ def fetch_frame(cursor, sql: str, params: Iterable, schema: dict[str, pl.DataTyp
     if not parts:
         return pl.DataFrame(schema=schema)
     return pl.concat(parts)
-
-
-def _from_text(name: str, kind: pl.DataType) -> pl.Expr:
-    """A column PostgreSQL wrote as CSV text, back to its type."""
-    column = pl.col(name)
-    if kind == pl.Boolean:
-        return (column == "t").alias(name)
-    if kind == pl.Date:
-        return column.str.to_date("%Y-%m-%d").alias(name)
-    return column.cast(kind)
 
 
 def pause_before_commit_for_tests() -> None:
