@@ -1,5 +1,6 @@
 import json
 import os
+import secrets
 import subprocess
 import sys
 
@@ -112,3 +113,27 @@ def test_server_error_page_renders_without_a_request():
     html = render_to_string("500.html")
     assert "Une erreur est survenue" in html and "!!MISSING" not in html
     assert RequestFactory  # the 500 page is rendered by Django without context processors
+
+
+def test_rate_limits_are_counted_across_processes_with_the_default_cache():
+    """The web workers are separate processes: a limit counted per process would let through a multiple of it."""
+    address = f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"  # this run's own counter
+    code = (
+        "import django; django.setup(); from django.test import RequestFactory; "
+        "from relais.helpdesk.public_views import _rate_limited; "
+        f"request = RequestFactory().post('/', REMOTE_ADDR='{address}'); "
+        "print(sum(_rate_limited(request) for _ in range(3)))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")}
+    env = clean | {
+        "RELAIS_SECRET_KEY": "x",
+        "RELAIS_PUBLIC_FORM_RATE": "5",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    }
+    refused = [
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _process in range(2)
+    ]
+    assert refused == ["0", "1"]  # 3 posts, then 3 more from another process: the sixth is over the limit of 5
