@@ -150,7 +150,6 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 # limits and the memoised figures must not be counted per process. Files under var/cache by default;
 # `RELAIS_CACHE_URL` names another in django-environ's syntax (several hosts: a Redis or Memcached server).
 CACHES = {"default": env.cache_url("RELAIS_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")}
-CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
 
 # Background work: django-tasks with its database backend (no broker; SQLite and PostgreSQL alike).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
