@@ -5,6 +5,7 @@ Targets (issue 3): 50,000 rows ≤ 3 s; unchanged re-import ≤ 2 s; 1,000,000 r
 memory ≤ 1 GB (measured in a child process, `ru_maxrss`); 50,000-row M365 report ≤ 2 s; Relais at
 least 30 times faster than django-import-export. SQLite by default, PostgreSQL with DATABASE_URL.
 Files are generated here, deterministically (no randomness), under var/bench/.
+`--statements` times one import of each kind statement by statement instead.
 """
 
 import os
@@ -175,6 +176,39 @@ def import_export_seconds(path: Path) -> float:
     return seconds
 
 
+def statements(extract: Path, report: Path) -> None:
+    """`--statements`: where one import of each kind spends its time, statement by statement.
+
+    The rest of the total (Polars, the stage's COPY, the commit and its deferred foreign-key checks)
+    is printed as one line.
+    """
+    from django.db import connection
+
+    from relais.imports.enums import ImportKind
+
+    for label, path, kwargs in (
+        ("HR extract, 50,000 new agents", extract, {}),
+        ("Microsoft 365 report, 50,000 rows", report, {"kind": ImportKind.ADOPTION}),
+    ):
+        timed: list[tuple[float, str]] = []
+
+        def wrapper(execute, sql, params, many, context, timed=timed):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timed.append((time.perf_counter() - started, " ".join(sql.split())[:90]))
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(wrapper):
+            _import(path, **kwargs)
+        total = time.perf_counter() - started
+        print(f"{label}: {total:.2f} s", flush=True)
+        for seconds, text in sorted(timed, reverse=True)[:5]:
+            print(f"  {seconds:6.2f} s  {text}", flush=True)
+        print(f"  {total - sum(s for s, _ in timed):6.2f} s  the rest: Polars, COPY, commit", flush=True)
+
+
 RUNS = int(os.environ.get("BENCH_IMPORTS_RUNS", "3"))
 
 
@@ -190,6 +224,11 @@ def _runs(values: list[float]) -> str:
 def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--million":
         million(sys.argv[2])
+        return 0
+    if sys.argv[1:] == ["--statements"]:
+        vendor = setup("imports")
+        _empty_referential(vendor)
+        statements(hr_extract(50_000, SCRATCH / "hr-50000.csv"), m365_report(50_000, SCRATCH / "m365-50000.csv"))
         return 0
     vendor = setup("imports")
     print(f"database: {vendor}", flush=True)
