@@ -58,21 +58,26 @@ def test_security_headers(client, db):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def _settings_with(env: dict) -> dict:
-    code = (
-        "import json, config.settings.base as s; print(json.dumps({k: getattr(s, k) for k in "
-        "['SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SECURE_HSTS_SECONDS', 'DEBUG']}))"
-    )
+def _python_with_production_settings(code: str, env: dict) -> str:
+    """Run `code` in a new Python process with the production settings' defaults plus `env`; its output."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")}
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env=clean | {"RELAIS_SECRET_KEY": "x"} | env,
+        env=clean | {"RELAIS_SECRET_KEY": "x", "DJANGO_SETTINGS_MODULE": "config.settings.base"} | env,
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
         check=True,
     )
-    return json.loads(result.stdout)
+    return result.stdout.strip()
+
+
+def _settings_with(env: dict) -> dict:
+    code = (
+        "import json, config.settings.base as s; print(json.dumps({k: getattr(s, k) for k in "
+        "['SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SECURE_HSTS_SECONDS', 'DEBUG']}))"
+    )
+    return json.loads(_python_with_production_settings(code, env))
 
 
 def test_cookies_are_secure_by_default_and_when_relais_secure():
@@ -124,16 +129,5 @@ def test_rate_limits_are_counted_across_processes_with_the_default_cache():
         f"request = RequestFactory().post('/', REMOTE_ADDR='{address}'); "
         "print(sum(_rate_limited(request) for _ in range(3)))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")}
-    env = clean | {
-        "RELAIS_SECRET_KEY": "x",
-        "RELAIS_PUBLIC_FORM_RATE": "5",
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-    }
-    refused = [
-        subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        for _process in range(2)
-    ]
+    refused = [_python_with_production_settings(code, {"RELAIS_PUBLIC_FORM_RATE": "5"}) for _process in range(2)]
     assert refused == ["0", "1"]  # 3 posts, then 3 more from another process: the sixth is over the limit of 5
