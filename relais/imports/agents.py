@@ -310,14 +310,19 @@ def plan(
                 dtype=pl.Int64,
             )
         )
-        resolved = resolved.join(keys, on=["direction_id", "service"], how="left", maintain_order="left")
+        # (Joined on the key columns alone, here and below: joining the whole frame would copy every column.)
+        service_ids = resolved.select("direction_id", "service").join(
+            keys, on=["direction_id", "service"], how="left", maintain_order="left"
+        )
+        resolved = resolved.with_columns(service_ids.get_column("service_id"))
     if "site" in provided:  # a site is matched by its name alone; created under the first direction seen
         firsts = resolved.group_by("site", maintain_order=True).agg(pl.col("direction_id").first())
         keys = firsts.select(
             "site",
             pl.Series("site_id", [referential.site(v, d) for v, d in firsts.iter_rows()], dtype=pl.Int64),
         )
-        resolved = resolved.join(keys, on="site", how="left", maintain_order="left")
+        site_ids = resolved.select("site").join(keys, on="site", how="left", maintain_order="left")
+        resolved = resolved.with_columns(site_ids.get_column("site_id"))
     provided_cols = [c for c in COMPARED if c in resolved.columns]
 
     # Unknown HR managers: neither in the file's valid rows nor in the referential.

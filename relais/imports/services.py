@@ -88,6 +88,10 @@ def _staged(run: ImportRun) -> pl.DataFrame:
     return pl.read_parquet(io.BytesIO(bytes(run.staged_data)))
 
 
+def _staged_read(run: ImportRun) -> ReadFile:
+    return ReadFile(frame=_staged(run), read_errors=run.options.get("read_errors", []))
+
+
 def _progress(run: ImportRun):
     """Progress written outside transactions only (inside one, nobody else could see it)."""
 
@@ -217,7 +221,7 @@ def import_run_apply(*, run: ImportRun, acting_user, apply_valid_rows: bool = Fa
             run_id = run.pk
             transaction.on_commit(lambda: import_run_process.enqueue(run_id, "apply"))
         return run
-    return _apply(run=run, acting_user=acting_user, frame=_staged(run), read_errors=run.options.get("read_errors", []))
+    return _apply(run=run, acting_user=acting_user, read=_staged_read(run))
 
 
 def _blocked_message(rejected: int) -> str:
@@ -227,12 +231,16 @@ def _blocked_message(rejected: int) -> str:
     )
 
 
-def _apply(*, run: ImportRun, acting_user, frame: pl.DataFrame, read_errors: list[list]) -> ImportRun:
-    """Re-plan against the current referential and write it all in one transaction (journal included)."""
+def _apply(*, run: ImportRun, acting_user, read: ReadFile) -> ImportRun:
+    """Re-plan against the current referential and write it all in one transaction (journal included).
+
+    The file's rows are let go once planned, so that the write's own copies reuse their memory.
+    """
     started = time.perf_counter()
     progress = _progress(run)
-    result = _plan(run, frame, progress)
-    _record_plan(run, result, read_errors)
+    result = _plan(run, read.frame, progress)
+    read.frame = None
+    _record_plan(run, result, read.read_errors)
     if run.count_rejected and not run.applied_valid_rows_only:
         raise agents.ImportBlocked(_blocked_message(run.count_rejected))
     progress("Écriture dans la base (transaction unique)", run.rows_total)
@@ -277,9 +285,7 @@ def _apply(*, run: ImportRun, acting_user, frame: pl.DataFrame, read_errors: lis
 def import_run_apply_now(*, run: ImportRun, acting_user) -> ImportRun:
     """The background half of `import_run_apply` (the task calls it)."""
     try:
-        return _apply(
-            run=run, acting_user=acting_user, frame=_staged(run), read_errors=run.options.get("read_errors", [])
-        )
+        return _apply(run=run, acting_user=acting_user, read=_staged_read(run))
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.status, run.error, run.phase = ImportStatus.ANALYSED, str(exc), ""
         run.save()
@@ -340,7 +346,7 @@ def import_file(
             run.save()
             return run
         run.duration = time.perf_counter() - started
-        return _apply(run=run, acting_user=acting_user, frame=read.frame, read_errors=read.read_errors)
+        return _apply(run=run, acting_user=acting_user, read=read)
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.pk = None
         run.status, run.error = ImportStatus.FAILED, str(exc)
@@ -389,7 +395,7 @@ def import_directory(
             return run
         run.duration = time.perf_counter() - started
         run.applied_valid_rows_only = True  # a directory is not corrected by hand: its valid entries count
-        return _apply(run=run, acting_user=acting_user, frame=frame, read_errors=[])
+        return _apply(run=run, acting_user=acting_user, read=ReadFile(frame=frame))
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.pk = None
         run.status, run.error = ImportStatus.FAILED, str(exc)
