@@ -150,6 +150,8 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 # limits and the memoised figures must not be counted per process. Files under var/cache by default;
 # `RELAIS_CACHE_URL` names another in django-environ's syntax (several hosts: a Redis or Memcached server).
 CACHES = {"default": env.cache_url("RELAIS_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}")}
+if CACHES["default"]["BACKEND"].endswith(".FileBasedCache"):  # counted atomically, expiry kept: relais/core/cache.py
+    CACHES["default"]["BACKEND"] = "relais.core.cache.FileCache"
 
 # Background work: django-tasks with its database backend (no broker; SQLite and PostgreSQL alike).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from relais.agents.models import Agent
+from relais.core.cache import count_hit
 from relais.core.text import fold
 from relais.helpdesk import notifications, permissions, services
 from relais.helpdesk.enums import Channel
@@ -78,14 +78,7 @@ def _client_ip(request) -> str:
 
 
 def _rate_limited(request) -> bool:
-    key = f"relais:helpdesk:public:{_client_ip(request)}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > settings.RELAIS_PUBLIC_FORM_RATE
+    return count_hit(f"relais:helpdesk:public:{_client_ip(request)}", RATE_WINDOW) > settings.RELAIS_PUBLIC_FORM_RATE
 
 
 def _site_from(value) -> Site | None:

@@ -11,7 +11,6 @@ import io
 
 import segno
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.http import Http404, HttpResponse
@@ -27,6 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from relais.agents.models import Agent
+from relais.core.cache import count_hit
 from relais.core.text import fold
 from relais.fieldwork import permissions, selectors, services
 from relais.fieldwork.enums import ActivityKind, SignInMethod, VisitStatus
@@ -58,12 +58,7 @@ def _activity_from_token(token: str) -> Activity:
 
 def _over_limit(key: str, limit: tuple[int, int]) -> bool:
     count, window = limit
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key) > count
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return False
+    return count_hit(key, window) > count
 
 
 def _client_address(request) -> str:
