@@ -389,6 +389,7 @@ def breakdown_table(key: str, rows: list[Figures], *, tool: Tool, day: datetime.
             Column("Comptes à activer", "int"),
         ],
         rows=[[f.label, f.agents, f.provisioned, f.activated, f.rate, f.recent, f.to_activate] for f in rows],
+        partition=True,
     )
 
 

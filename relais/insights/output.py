@@ -240,6 +240,7 @@ def output_tables(out: Output, *, with_mediators: bool) -> dict[str, Table]:
             ],
             [[k, len(t.visits), t.accompaniments, t.people, t.activations] for k, t in out.by_direction.items()],
             note="Direction de l'agent le jour de la rencontre ; visites où un agent de la direction a été vu.",
+            partition=True,
         ),
         "output-site-kind": Table(
             "output-site-kind",
@@ -258,6 +259,7 @@ def output_tables(out: Output, *, with_mediators: bool) -> dict[str, Table]:
             f"Résultats des accompagnements {period}",
             [Column("Résultat"), Column("Accompagnements", "int", is_size=True), Column("Part", "rate")],
             [[k, v, v / out.total.accompaniments if out.total.accompaniments else None] for k, v in out.outcomes],
+            partition=True,
         ),
         "output-followup": Table(
             "output-followup",

@@ -3,7 +3,9 @@
 One `Table` feeds the page (HTML data table under each chart), the exports and the PDF, so the three
 always show the same figures. Statistics shared beyond the team hide small groups (GDPR, DOMAIN.md §10):
 `Table.hide_small_groups()` blanks every figure of a row whose group has fewer members than
-`settings.RELAIS_SMALL_GROUP_THRESHOLD`.
+`settings.RELAIS_SMALL_GROUP_THRESHOLD`, and, in a table whose rows split one population whose total is
+shown elsewhere (`partition`), a second row when only one was hidden: otherwise the total minus the
+other rows would give the hidden one back.
 """
 
 import datetime
@@ -43,27 +45,32 @@ class Table:
     note: str = ""
     hidden_rows: int = 0
     threshold: int = 0
+    # True when every member of the population is in exactly one row, and the population's total is shown.
+    partition: bool = False
 
     def hide_small_groups(self, threshold: int | None = None) -> "Table":
         """A copy where rows whose group is smaller than the threshold show "< N" instead of figures.
 
-        Groups of size 0 are kept (nothing to protect). The row label stays: it is not a statistic.
+        Groups of size 0 are kept (nothing to protect). The row label stays: it is not a statistic. In a
+        partition, a single hidden row takes the smallest other non-empty row with it (complementary hiding).
         """
         threshold = settings.RELAIS_SMALL_GROUP_THRESHOLD if threshold is None else threshold
         sizes = [i for i, c in enumerate(self.columns) if c.is_size]
         if not sizes or threshold <= 1:
             return self
-        rows, hidden = [], 0
-        for row in self.rows:
-            size = min((row[i] for i in sizes if isinstance(row[i], int)), default=None)
-            if size is not None and 0 < size < threshold:
-                hidden += 1
-                rows.append(
-                    [v if c.kind == "text" else Hidden(threshold) for v, c in zip(row, self.columns, strict=True)]
-                )
-            else:
-                rows.append(row)
-        return replace(self, rows=rows, hidden_rows=hidden, threshold=threshold)
+        size_of = [min((row[i] for i in sizes if isinstance(row[i], int)), default=None) for row in self.rows]
+        hidden = {n for n, size in enumerate(size_of) if size is not None and 0 < size < threshold}
+        if self.partition and len(hidden) == 1:
+            others = [(size, n) for n, size in enumerate(size_of) if size and n not in hidden]
+            if others:
+                hidden.add(min(others)[1])
+        rows = [
+            [v if c.kind == "text" else Hidden(threshold) for v, c in zip(row, self.columns, strict=True)]
+            if n in hidden
+            else row
+            for n, row in enumerate(self.rows)
+        ]
+        return replace(self, rows=rows, hidden_rows=len(hidden), threshold=threshold)
 
     # --- Display -----------------------------------------------------------------------------------------
 

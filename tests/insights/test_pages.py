@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 
 from relais.accounts.enums import Role
+from relais.agents.enums import Statut
 from relais.insights import summary
 from relais.insights.models import Campaign
 from relais.insights.services import campaign_create
-from tests.factories import mailbox
+from tests.factories import AgentFactory, SiteFactory, mailbox
 
 D = datetime.date
 
@@ -81,6 +82,23 @@ def test_hr_exports_hide_small_groups(client, city, users):
     html = html_of(get(client, hr, "insights:adoption"))
     assert "Crèche Soleil" not in html and "Familles" not in html
     assert "secret statistique" in html
+
+
+def test_hr_cannot_subtract_a_hidden_group_from_the_total(client, city, users, dpe, settings):
+    """One hidden group takes another with it — in the exports, the top sites' table and the map alike —
+    or the total (the funnel: 6 agents in post) minus the groups shown would give the hidden one back."""
+    settings.RELAIS_SMALL_GROUP_THRESHOLD = 3
+    atelier = SiteFactory(name="Atelier Sud", direction=dpe, latitude=48.83, longitude=2.30)
+    AgentFactory.create_batch(2, direction=dpe, site=atelier, statut=Statut.TITULAIRE)
+    hr = users[Role.HR]
+    hidden = ["< 3"] * 6
+    sites = csv_rows(get(client, hr, "insights:table_export", "adoption", "adoption-site", "csv"))
+    assert sorted(sites[1:]) == [["Atelier Sud", *hidden], ["Dépôt Nord", *hidden]]  # 2 agents, and its complement
+    statuts = csv_rows(get(client, hr, "insights:table_export", "adoption", "adoption-statut", "csv"))
+    assert statuts[1:] == [["Titulaire", *hidden], ["Contractuel", *hidden]]  # 5 agents, and 1
+    html = html_of(get(client, hr, "insights:adoption"))
+    assert '<th scope="row">Dépôt Nord</th><td class="num">< 3</td>' in html  # the top sites' table
+    assert html.count('r="2.5" fill="none"') == 2  # both sites drawn as grey rings, without a rate
 
 
 def test_exports_neutralise_formulas(client, city, users):

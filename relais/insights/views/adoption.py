@@ -1,5 +1,7 @@
 """The adoption dashboard page: funnel, trend, rates by group, the map of sites."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.shortcuts import render
 
@@ -126,26 +128,31 @@ def _build(user, tool, day, population, full, all_sites=True) -> dict:
             )
         )
     # Sites: the map, and the sites with the most accounts left to activate (where to go first).
+    # Whatever the sites' table hides (small sites, and their complement), the map and the top table hide too.
     site_rows = dashboard.breakdowns["site"]
+    site_shown = shared(user, {"s": sites_table})["s"]
+    shown_row = {f.key: row for f, row in zip(site_rows, site_shown.rows, strict=True)}
     map_points = [
         {
             "name": p.name,
             "lat": p.latitude,
             "lon": p.longitude,
-            "rate": p.figures.rate if (full or p.figures.agents >= threshold) else None,
+            "rate": None if isinstance(shown_row[p.site_id][1], Hidden) else p.figures.rate,
             "agents": p.figures.agents,
         }
         for p in sorted(dashboard.sites, key=lambda p: -p.figures.agents)[:MAP_SITES]
     ]
     left_out = max(0, dashboard.located_sites - MAP_SITES)
     best = sorted(site_rows, key=lambda f: (-f.to_activate, f.label))[:TOP_SITES]
-    top = Table(
+    top_rows = [shown_row[f.key] for f in best]
+    top = replace(
+        site_shown,
         key="adoption-site-top",
         caption=f"Les {TOP_SITES} sites où le plus de comptes attendent d'être activés",
-        columns=sites_table.columns,
-        rows=[[f.label, f.agents, f.provisioned, f.activated, f.rate, f.recent, f.to_activate] for f in best],
+        rows=top_rows,
+        hidden_rows=sum(isinstance(row[1], Hidden) for row in top_rows),
+        partition=False,
     )
-    top = shared(user, {"t": top})["t"]
     names = ", ".join(f"{f.label} ({f.to_activate})" for f in best[:3] if f.to_activate)
     figures.append(
         Figure(
@@ -160,7 +167,7 @@ def _build(user, tool, day, population, full, all_sites=True) -> dict:
             table=top,
         )
     )
-    tables = {**shown, "adoption-site": shared(user, {"s": sites_table})["s"]}
+    tables = {**shown, "adoption-site": site_shown}
     if len(dashboard.breakdowns["service"]) <= 80:
         figures.append(
             Figure(
