@@ -241,3 +241,6 @@ RELAIS_LDAP_ATTRIBUTES = env.dict("RELAIS_LDAP_ATTRIBUTES", default={})
 
 # The home overview is memoised this long (seconds; 0 = never) and until the next journal entry.
 RELAIS_OVERVIEW_CACHE_SECONDS = env.int("RELAIS_OVERVIEW_CACHE_SECONDS", default=300)
+# A dashboard request waits for the adoption summary's rebuild only when the last one took less than this
+# (seconds); otherwise it reads the summary built earlier today, says so, and the task worker rebuilds.
+RELAIS_INSIGHTS_WAIT_SECONDS = env.float("RELAIS_INSIGHTS_WAIT_SECONDS", default=2.0)

@@ -384,13 +384,14 @@ def today_impact(*, user, tool: Tool) -> Impact | None:
     )
 
 
-def headline(*, user, tool: Tool) -> str:
-    """The home page's sentence: from the summary when it can serve, else from the full estimate (memoised)."""
+def headline(*, user, tool: Tool, mark: str | None = None) -> str:
+    """The home page's sentence: from the summary when it can serve, else from the full estimate (memoised;
+    `mark`: the page's `summary.check().mark`, when it read it already)."""
 
     def compute():
         return (today_impact(user=user, tool=tool) or impact(user=user, tool=tool)).headline()
 
-    return memoised("headline", user=user, params=(tool.pk, timezone.localdate()), compute=compute)
+    return memoised("headline", user=user, params=(tool.pk, timezone.localdate()), compute=compute, mark=mark)
 
 
 def _in_post(pop: Population, *, user, day: datetime.date) -> int:

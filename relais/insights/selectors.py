@@ -10,17 +10,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, FilteredRelation, Max, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 
-from relais.accounts.scopes import direction_scope
 from relais.adoption.models import MAILBOX, Tool
 from relais.adoption.selectors import ActivationRow
 from relais.agents.enums import Category
 from relais.agents.models import Agent
-from relais.journal.models import Entry
+from relais.insights.memo import memoised
 from relais.organisation.enums import SiteKind
 from relais.organisation.models import Direction, Service
 
@@ -133,25 +130,18 @@ def activation_overview(*, user, tool: Tool, day: datetime.date | None = None, w
     )
 
 
-def home_overview(*, user, tool: Tool, with_services: bool = False) -> Overview:
-    """Today's `activation_overview`, memoised until the data changes or RELAIS_OVERVIEW_CACHE_SECONDS pass.
+def home_overview(*, user, tool: Tool, with_services: bool = False, mark: str | None = None) -> Overview:
+    """Today's `activation_overview`, memoised until the data changes or RELAIS_OVERVIEW_CACHE_SECONDS pass
+    (`relais.insights.memo`: keyed on the data's mark — `mark` when the page read it — and the user's scope).
 
     At 50,000 agents the overview is one ~70 ms scan on SQLite, for figures that move when an import
-    or a mediator records something. Every change to agents and accounts writes a journal entry in
-    its own transaction (the journal rule), so the key holds the last entry's id: a new entry means
-    new figures at once. Referential edits (a site's kind) are not journaled: the time limit covers
-    them. The key also holds the user's scope, so no one ever gets figures computed for another scope.
+    or a mediator records something.
     """
-    seconds = settings.RELAIS_OVERVIEW_CACHE_SECONDS
-    if seconds <= 0:
-        return activation_overview(user=user, tool=tool, with_services=with_services)
-    scope = direction_scope(user)
-    scope_key = "all" if scope.everything else "-".join(str(pk) for pk in sorted(scope.direction_ids))
-    last_entry = Entry.objects.aggregate(last=Max("pk"))["last"] or 0
     day = timezone.localdate()
-    key = f"insights:overview:{tool.pk}:{day.isoformat()}:{int(with_services)}:{scope_key}:{last_entry}"
-    overview = cache.get(key)
-    if overview is None:
-        overview = activation_overview(user=user, tool=tool, day=day, with_services=with_services)
-        cache.set(key, overview, seconds)
-    return overview
+    return memoised(
+        "overview",
+        user=user,
+        params=(tool.pk, day, with_services),
+        compute=lambda: activation_overview(user=user, tool=tool, day=day, with_services=with_services),
+        mark=mark,
+    )

@@ -20,16 +20,22 @@ the number of entries among the last 10,000 ids, which also catches a transactio
 one) and the sites' token (count, last id, last update: a site's kind is not journaled). `ensure_fresh()`
 compares them with the current ones (three indexed reads) and rebuilds in one transaction when any differs,
 under a lock (a row lock on PostgreSQL, the database write lock on SQLite) so that one process rebuilds
-while the others wait and then read the new rows. Readers use the summary only for today's figures and
-only when it is fresh; any other day goes to the direct computation.
+while the others wait and then read the new rows. Readers use the summary only for today's figures; any
+other day goes to the direct computation.
+
+**Or behind, and saying so**: a request waits for a rebuild only when the last one took less than
+`RELAIS_INSIGHTS_WAIT_SECONDS` (half a second at 50,000 agents: always, so figures are exact). When
+rebuilds are slower (16 s at 2,000,000 agents), a request reads the summary built earlier the same day,
+queues the background rebuild, and the pages say when their figures were taken (`check().behind`).
 """
 
 import datetime
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from relais.adoption.enums import RECENT_USE_DAYS
@@ -39,6 +45,7 @@ from relais.journal.models import Entry
 from relais.organisation.models import Site
 
 WINDOW = 10_000  # journal ids looked at for late commits
+MAX_BEHIND = datetime.timedelta(minutes=10)  # the furthest behind a reader goes on with a stale summary
 # Part of the token: a new version of the summary's tables or rules (a deployment) makes the old rows stale.
 VERSION = 3
 
@@ -47,8 +54,31 @@ def enabled() -> bool:
     return getattr(settings, "RELAIS_INSIGHTS_SUMMARY", True)
 
 
-def _read() -> tuple[str, datetime.date | None, str | None]:
-    """(current token, summary's day, summary's token) in ONE query: the check every request makes.
+class Reading(NamedTuple):
+    current: str  # the token of the data now
+    day: datetime.date | None  # what the summary was built from
+    token: str | None
+    built_at: datetime.datetime | None
+    seconds: float  # how long that build took
+
+    @property
+    def fresh(self) -> bool:
+        return self.day == timezone.localdate() and self.token == self.current
+
+    @property
+    def mark(self) -> str:
+        """What memoised figures are keyed on: the data's token and when the summary was built."""
+        return f"{self.current}|{self.built_at.isoformat() if self.built_at else ''}"
+
+    @property
+    def behind(self) -> datetime.datetime | None:
+        """When today's figures are read from a summary behind the data (`ensure_fresh(wait=False)`): when it
+        was built. None when the summary is fresh, or not in use."""
+        return self.built_at if enabled() and not self.fresh and _may_read_behind(self) else None
+
+
+def _read() -> Reading:
+    """The current token and the summary's state in ONE query: the check every request makes.
 
     The token holds what the figures depend on: the journal's high-water mark (last id, and how many entries
     among the last WINDOW ids: a transaction committed after a later one adds an id below the mark) and the
@@ -59,34 +89,77 @@ def _read() -> tuple[str, datetime.date | None, str | None]:
         f"SELECT (SELECT MAX(id) FROM {journal}), "  # noqa: S608
         f"(SELECT COUNT(*) FROM {journal} WHERE id > (SELECT COALESCE(MAX(id), 0) FROM {journal}) - %s), "
         f"(SELECT COUNT(*) FROM {sites}), (SELECT MAX(id) FROM {sites}), (SELECT MAX(updated_at) FROM {sites}), "
-        f"(SELECT day FROM {state} WHERE id = 1), (SELECT token FROM {state} WHERE id = 1)"
+        f"(SELECT day FROM {state} WHERE id = 1), (SELECT token FROM {state} WHERE id = 1), "
+        f"(SELECT built_at FROM {state} WHERE id = 1), (SELECT seconds FROM {state} WHERE id = 1)"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [WINDOW])
-        last, recent, n_sites, last_site, site_at, day, built_token = cursor.fetchone()
+        last, recent, n_sites, last_site, site_at, day, built_token, built_at, seconds = cursor.fetchone()
     if isinstance(site_at, datetime.datetime):
         site_at = site_at.isoformat()
     if isinstance(day, str):
         day = datetime.date.fromisoformat(day)
-    return f"v{VERSION}:j{last or 0}.{recent}:s{n_sites}.{last_site or 0}.{site_at or ''}", day, built_token
+    if isinstance(built_at, str):
+        built_at = datetime.datetime.fromisoformat(built_at)
+    if built_at is not None and built_at.tzinfo is None:  # SQLite: UTC, as Django writes it
+        built_at = built_at.replace(tzinfo=datetime.UTC)
+    current = f"v{VERSION}:j{last or 0}.{recent}:s{n_sites}.{last_site or 0}.{site_at or ''}"
+    return Reading(current, day, built_token, built_at, seconds or 0.0)
 
 
 def token() -> str:
-    return _read()[0]
+    return _read().current
 
 
 def is_fresh(day: datetime.date | None = None) -> bool:
-    current, built_day, built_token = _read()
-    return built_day == (day or timezone.localdate()) and built_token == current
+    reading = _read()
+    return reading.day == (day or timezone.localdate()) and reading.token == reading.current
 
 
-def ensure_fresh() -> bool:
-    """Rebuild the summary if the day, the journal or the sites moved since it was built; True if it is usable."""
+def check() -> Reading:
+    """The summary brought up to date as a reader would (`ensure_fresh(wait=False)`), and its state after: what
+    a page reads once for its memo key and its "figures taken at" note. One query when nothing moved."""
+    reading = _read()
+    if not reading.fresh and enabled():
+        ensure_fresh(wait=False)
+        reading = _read()
+    return reading
+
+
+def _may_read_behind(reading: Reading) -> bool:
+    """A reader may use a stale summary when it is today's, recent, and the last rebuild was too slow to wait
+    for. Older than MAX_BEHIND (no task worker running?), the next request rebuilds and waits."""
+    return (
+        reading.day == timezone.localdate()
+        and reading.seconds >= settings.RELAIS_INSIGHTS_WAIT_SECONDS
+        and reading.built_at is not None
+        and timezone.now() - reading.built_at < MAX_BEHIND
+    )
+
+
+def _queue_refresh() -> None:
+    """Queue one background rebuild for the readers going on with a stale summary (at most one a minute)."""
+    from django.core.cache import cache
+
+    from relais.insights.tasks import summary_refresh
+
+    if cache.add("insights:summary-refresh-queued", True, 60):
+        summary_refresh.enqueue()
+
+
+def ensure_fresh(*, wait: bool = True) -> bool:
+    """Rebuild the summary if the day, the journal or the sites moved since it was built; True if it is usable.
+
+    `wait=False` (readers): when the last rebuild was slow, use today's stale summary and queue the rebuild.
+    """
     if not enabled():
         return False
     today = timezone.localdate()
-    current, built_day, built_token = _read()
-    if built_day == today and built_token == current:
+    reading = _read()
+    if reading.fresh:
+        return True
+    if not wait and _may_read_behind(reading):
+        _queue_refresh()
         return True
     with transaction.atomic():
         # Take the lock first: on PostgreSQL the state row (FOR UPDATE); on SQLite the first write takes the
@@ -95,7 +168,7 @@ def ensure_fresh() -> bool:
         if connection.vendor == "postgresql":
             state = SummaryState.objects.select_for_update().get(pk=1)
         else:
-            SummaryState.objects.filter(pk=1).update(seconds=0)
+            SummaryState.objects.filter(pk=1).update(seconds=F("seconds"))  # (keeps the last build's duration)
             state = SummaryState.objects.get(pk=1)
         current = token()
         if state.day == today and state.token == current:
@@ -446,8 +519,9 @@ def trend_counts(*, user, tool, population: PopulationFilter, days: list[datetim
 
 
 def usable(day: datetime.date) -> bool:
-    """True when `day` is today and the summary is (now) fresh: the readers above then give exact figures."""
-    return day == timezone.localdate() and ensure_fresh()
+    """True when `day` is today and the summary may be read: fresh (exact figures), or behind the data when
+    rebuilding is too slow to wait for (`behind()` then says since when)."""
+    return day == timezone.localdate() and ensure_fresh(wait=False)
 
 
 def met_by_stratum(*, user, tool) -> dict[tuple, tuple[int, int]]:

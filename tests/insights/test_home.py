@@ -194,7 +194,7 @@ def test_home_figures_are_memoised_until_the_journal_moves(city, users, settings
     cache.clear()
     coordinator, hr, tool = users[Role.COORDINATOR], users[Role.HR], mailbox()
     first = home_overview(user=coordinator, tool=tool)
-    with django_assert_num_queries(1):  # the journal's last id only
+    with django_assert_num_queries(1):  # the journal's last id and the summary's build time
         assert home_overview(user=coordinator, tool=tool) is not None
     # Another scope never reads the city's figures.
     assert as_tuple(home_overview(user=hr, tool=tool, with_services=True).total) == (4, 3, 1)

@@ -252,3 +252,64 @@ def test_a_page_keeps_the_sites_it_draws_exactly_as_in_the_full_breakdown(settin
     waiting = sorted(full.breakdowns["site"], key=lambda f: (-f.to_activate, f.label))[:2]
     assert sorted(page.breakdowns["site"], key=lambda f: (-f.to_activate, f.label))[:2] == waiting
     assert page.total == full.total
+
+
+def _activated_on_the_page(client, user) -> tuple[str, bool]:
+    import re
+
+    from django.urls import reverse
+
+    client.force_login(user)
+    html = client.get(reverse("insights:adoption")).content.decode()
+    return re.search(r'data-testid="activated">(\d+)<', html).group(1), 'data-testid="behind"' in html
+
+
+def test_when_rebuilding_is_slow_pages_read_the_last_summary_and_say_so(client, settings, city, users):
+    """At 2,000,000 agents a rebuild takes 16 s: rather than wait, the page reads the summary built earlier
+    today, says when it was built and queues the rebuild; once the worker has run it, the page is exact."""
+    from django.core.cache import cache
+    from django_tasks import default_task_backend
+
+    from relais.insights import tasks
+
+    cache.clear()  # (the readers queue at most one rebuild a minute: forget other tests' requests)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.RELAIS_INSIGHTS_WAIT_SECONDS = 2
+    user = users["coordinator"]
+    summary.ensure_fresh()
+    assert _activated_on_the_page(client, user) == ("3", False)
+    SummaryState.objects.filter(pk=1).update(seconds=16)  # as the last rebuild took at that scale
+    observation_record(
+        acting_user=user,
+        agent=city["a3"],
+        tool=Tool.objects.get(code=MAILBOX),
+        source=Source.MEDIATION,
+        as_of=timezone.localdate(),
+        first_sign_in_on=timezone.localdate(),
+    )
+    assert _activated_on_the_page(client, user) == ("3", True)  # a3's activation is not counted yet, and it says so
+    assert 'data-testid="behind"' in client.get("/").content.decode()  # the home page says so too
+    assert [r.task.name for r in default_task_backend.results] == ["summary_refresh"]
+    assert _activated_on_the_page(client, user) == ("3", True)
+    assert len(default_task_backend.results) == 1  # one rebuild queued, not one per request
+    assert tasks.summary_refresh.call() is True  # what the worker runs
+    assert _activated_on_the_page(client, user) == ("4", False)
+
+
+def test_a_summary_too_far_behind_is_rebuilt_by_the_request(client, settings, city, users):
+    """Without a worker, no page reads a summary more than ten minutes behind: the request rebuilds and waits."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    user = users["coordinator"]
+    summary.ensure_fresh()
+    long_ago = timezone.now() - summary.MAX_BEHIND - datetime.timedelta(seconds=1)
+    SummaryState.objects.filter(pk=1).update(seconds=16, built_at=long_ago)
+    observation_record(
+        acting_user=user,
+        agent=city["a3"],
+        tool=Tool.objects.get(code=MAILBOX),
+        source=Source.MEDIATION,
+        as_of=timezone.localdate(),
+        first_sign_in_on=timezone.localdate(),
+    )
+    assert _activated_on_the_page(client, user) == ("4", False)
+    assert summary.is_fresh()

@@ -4,9 +4,10 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import timezone
 
 from relais.adoption.enums import RECENT_USE_DAYS
-from relais.insights import charts
+from relais.insights import charts, summary
 from relais.insights.adoption import adoption_dashboard, adoption_tables
 from relais.insights.forms import DashboardFilterForm
 from relais.insights.memo import memoised
@@ -52,14 +53,17 @@ def adoption_page(request, *, all_sites: bool = False) -> dict:
     if tool is None:
         return context
     full = sees_full_detail(user)
+    reading = summary.check()  # once for the page: the memo's key and the "figures taken at" note
     # The figures (charts drawn, tables built) are memoised with the data they come from.
     built = memoised(
         "adoption-page",
         user=user,
         params=(tool.pk, day, population, full, all_sites),
         compute=lambda: _build(user, tool, day, population, full, all_sites),
+        mark=reading.mark,
     )
-    return context | built | {"query": request.GET.urlencode()}
+    behind = reading.behind if day == timezone.localdate() else None
+    return context | built | {"query": request.GET.urlencode(), "behind": behind}
 
 
 def _build(user, tool, day, population, full, all_sites=True) -> dict:
