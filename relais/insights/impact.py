@@ -159,8 +159,8 @@ class Population:
     """Every agent `user` may see, with the day intervals of "holds an account" and "activated".
 
     One query, dates converted to ordinals by the database, read into Polars (`COPY` on PostgreSQL) and handed
-    to numpy: no Python object per agent. The agents are those of
-    `Agent.objects.visible_to(user)` (its SQL embedded, unless it selects every agent).
+    to numpy: no Python object per agent. The agents are those of `Agent.objects.visible_to(user)` (its SQL
+    embedded, unless it selects every agent).
     """
 
     def __init__(self, *, user, tool: Tool, population: PopulationFilter | None = None):
