@@ -45,9 +45,12 @@ from relais.journal.models import Entry
 from relais.organisation.models import Site
 
 WINDOW = 10_000  # journal ids looked at for late commits
+# Journal actions of areas that write none of what the summary counts (agents, accounts, observations, field
+# work, sites): they do not make it stale. Checked by a test against every service of those areas.
+IGNORED = ("helpdesk.", "interventions.", "knowledge.")
 MAX_BEHIND = datetime.timedelta(minutes=10)  # the furthest behind a reader goes on with a stale summary
 # Part of the token: a new version of the summary's tables or rules (a deployment) makes the old rows stale.
-VERSION = 3
+VERSION = 4
 
 
 def enabled() -> bool:
@@ -56,6 +59,7 @@ def enabled() -> bool:
 
 class Reading(NamedTuple):
     current: str  # the token of the data now
+    last_entry: int  # the journal's last id, whatever the entry (campaigns, tickets… move memoised figures too)
     day: datetime.date | None  # what the summary was built from
     token: str | None
     built_at: datetime.datetime | None
@@ -67,8 +71,8 @@ class Reading(NamedTuple):
 
     @property
     def mark(self) -> str:
-        """What memoised figures are keyed on: the data's token and when the summary was built."""
-        return f"{self.current}|{self.built_at.isoformat() if self.built_at else ''}"
+        """What memoised figures are keyed on: the journal's last id, the data's token, when the summary was built."""
+        return f"{self.last_entry}|{self.current}|{self.built_at.isoformat() if self.built_at else ''}"
 
     @property
     def behind(self) -> datetime.datetime | None:
@@ -80,21 +84,26 @@ class Reading(NamedTuple):
 def _read() -> Reading:
     """The current token and the summary's state in ONE query: the check every request makes.
 
-    The token holds what the figures depend on: the journal's high-water mark (last id, and how many entries
-    among the last WINDOW ids: a transaction committed after a later one adds an id below the mark) and the
-    sites' state (count, last id, last update: a site's kind is not journaled).
+    The token holds what the figures depend on: the journal's high-water mark among the entries that can move
+    them (last id, and how many among the last WINDOW ids: a transaction committed after a later one adds an
+    id below the mark) and the sites' state (count, last id, last update: a site's kind is not journaled).
+    Entries of areas that never write agents, accounts, observations, field work or sites (IGNORED) leave the
+    summary fresh: an operator's reply to a ticket costs no rebuild.
     """
     journal, sites, state = Entry._meta.db_table, Site._meta.db_table, SummaryState._meta.db_table
+    moving = " AND ".join(["action NOT LIKE %s"] * len(IGNORED))
     sql = (
-        f"SELECT (SELECT MAX(id) FROM {journal}), "  # noqa: S608
-        f"(SELECT COUNT(*) FROM {journal} WHERE id > (SELECT COALESCE(MAX(id), 0) FROM {journal}) - %s), "
+        f"SELECT (SELECT id FROM {journal} WHERE {moving} ORDER BY id DESC LIMIT 1), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {journal} WHERE id > (SELECT COALESCE(MAX(id), 0) FROM {journal}) - %s "
+        f"AND {moving}), (SELECT MAX(id) FROM {journal}), "
         f"(SELECT COUNT(*) FROM {sites}), (SELECT MAX(id) FROM {sites}), (SELECT MAX(updated_at) FROM {sites}), "
         f"(SELECT day FROM {state} WHERE id = 1), (SELECT token FROM {state} WHERE id = 1), "
         f"(SELECT built_at FROM {state} WHERE id = 1), (SELECT seconds FROM {state} WHERE id = 1)"
     )
+    patterns = [f"{prefix}%" for prefix in IGNORED]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [WINDOW])
-        last, recent, n_sites, last_site, site_at, day, built_token, built_at, seconds = cursor.fetchone()
+        cursor.execute(sql, [*patterns, WINDOW, *patterns])
+        last, recent, last_entry, n_sites, last_site, site_at, day, built_token, built_at, seconds = cursor.fetchone()
     if isinstance(site_at, datetime.datetime):
         site_at = site_at.isoformat()
     if isinstance(day, str):
@@ -104,7 +113,7 @@ def _read() -> Reading:
     if built_at is not None and built_at.tzinfo is None:  # SQLite: UTC, as Django writes it
         built_at = built_at.replace(tzinfo=datetime.UTC)
     current = f"v{VERSION}:j{last or 0}.{recent}:s{n_sites}.{last_site or 0}.{site_at or ''}"
-    return Reading(current, day, built_token, built_at, seconds or 0.0)
+    return Reading(current, last_entry or 0, day, built_token, built_at, seconds or 0.0)
 
 
 def token() -> str:

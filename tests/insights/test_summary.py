@@ -313,3 +313,57 @@ def test_a_summary_too_far_behind_is_rebuilt_by_the_request(client, settings, ci
     )
     assert _activated_on_the_page(client, user) == ("4", False)
     assert summary.is_fresh()
+
+
+def test_a_ticket_leaves_the_summary_fresh_but_moves_memoised_figures(settings, city, users):
+    """Helpdesk entries cannot move adoption figures: no rebuild. They still change the memo's key."""
+    from relais.helpdesk import services as helpdesk
+    from relais.helpdesk.enums import Channel
+
+    summary.ensure_fresh()
+    before = summary.check()
+    ticket = helpdesk.ticket_create(
+        acting_user=users["coordinator"], channel=Channel.PHONE, subject="Code oublié", requester=city["a1"]
+    )
+    helpdesk.ticket_add_note(acting_user=users["coordinator"], ticket=ticket, body="Rappeler demain.")
+    after = summary.check()
+    assert summary.is_fresh() and after.built_at == before.built_at  # not rebuilt
+    assert after.mark != before.mark
+    agent_update(agent=Agent.objects.get(pk=city["a3"].pk), acting_user=users["coordinator"], job_title="Chef")
+    assert not summary.is_fresh()
+
+
+AREAS_IGNORED = ("helpdesk", "interventions", "knowledge")
+COUNTED = ("agents", "adoption", "fieldwork", "organisation")
+WRITES = {"create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create", "save"}
+
+
+def test_the_areas_whose_entries_are_ignored_write_nothing_the_summary_counts():
+    """`summary.IGNORED` holds only if those areas never call the counted areas' services nor write their
+    models: a new such write must move the area out of IGNORED, or its figures would go stale."""
+    import ast
+    from pathlib import Path
+
+    assert tuple(f"{area}." for area in AREAS_IGNORED) == summary.IGNORED
+    root = Path(summary.__file__).resolve().parent.parent
+    offences = []
+    for area in AREAS_IGNORED:
+        for path in (root / area).rglob("*.py"):
+            if path.name == "demo.py" or "migrations" in path.parts:
+                continue  # (the demo builds its data in bulk on purpose; migrations write their own tables)
+            tree = ast.parse(path.read_text())
+            counted_models = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    parts = node.module.split(".")
+                    if len(parts) == 3 and parts[0] == "relais" and parts[1] in COUNTED:
+                        if parts[2] == "services":
+                            offences.append(f"{path.name} imports {node.module}")
+                        if parts[2] == "models":
+                            counted_models |= {alias.asname or alias.name for alias in node.names}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+                    chain = ast.unparse(node.func.value)
+                    if chain.split(".")[0] in counted_models:
+                        offences.append(f"{path.name}: {ast.unparse(node.func)}")
+    assert offences == []
