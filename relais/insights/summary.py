@@ -25,7 +25,7 @@ other day goes to the direct computation.
 
 **Or behind, and saying so**: a request waits for a rebuild only when the last one took less than
 `RELAIS_INSIGHTS_WAIT_SECONDS` (half a second at 50,000 agents: always, so figures are exact). When
-rebuilds are slower (16 s at 2,000,000 agents), a request reads the summary built earlier the same day,
+rebuilds are slower (15 s at 2,000,000 agents), a request reads the summary built earlier the same day,
 queues the background rebuild, and the pages say when their figures were taken (`check().behind`).
 """
 
@@ -46,7 +46,7 @@ from relais.organisation.models import Site
 
 WINDOW = 10_000  # journal ids looked at for late commits
 # Journal actions of areas that write none of what the summary counts (agents, accounts, observations, field
-# work, sites): they do not make it stale. Checked by a test against every service of those areas.
+# work, sites): they do not make it stale. A test reads those areas' code to keep this true.
 IGNORED = ("helpdesk.", "interventions.", "knowledge.")
 MAX_BEHIND = datetime.timedelta(minutes=10)  # the furthest behind a reader goes on with a stale summary
 # Part of the token: a new version of the summary's tables or rules (a deployment) makes the old rows stale.
