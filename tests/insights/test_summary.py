@@ -148,20 +148,26 @@ def test_summary_equals_direct_computation_on_random_data(settings, users, dpe, 
         assert point[2:] == (row.accounts, row.activated)
 
 
+def first_sign_in_today(user, agent) -> None:
+    """A mediator records the agent's first sign-in to the mailbox today (a service: one journal entry)."""
+    today = timezone.localdate()
+    observation_record(
+        acting_user=user,
+        agent=agent,
+        tool=Tool.objects.get(code=MAILBOX),
+        source=Source.MEDIATION,
+        as_of=today,
+        first_sign_in_on=today,
+        last_activity_on=today,
+    )
+
+
 def test_a_journaled_write_makes_the_summary_stale_and_the_next_read_exact(settings, city, users, dpe):
     user = users["coordinator"]
     first, _ = both(settings, user)
     assert summary.is_fresh()
     # A mediator records a first sign-in for a3 (never activated): a service, hence a journal entry.
-    observation_record(
-        acting_user=user,
-        agent=city["a3"],
-        tool=Tool.objects.get(code=MAILBOX),
-        source=Source.MEDIATION,
-        as_of=timezone.localdate(),
-        first_sign_in_on=timezone.localdate(),
-        last_activity_on=timezone.localdate(),
-    )
+    first_sign_in_today(user, city["a3"])
     assert not summary.is_fresh()
     after, direct = both(settings, user)
     assert after == direct
@@ -279,14 +285,7 @@ def test_when_rebuilding_is_slow_pages_read_the_last_summary_and_say_so(client, 
     summary.ensure_fresh()
     assert _activated_on_the_page(client, user) == ("3", False)
     SummaryState.objects.filter(pk=1).update(seconds=16)  # as the last rebuild took at that scale
-    observation_record(
-        acting_user=user,
-        agent=city["a3"],
-        tool=Tool.objects.get(code=MAILBOX),
-        source=Source.MEDIATION,
-        as_of=timezone.localdate(),
-        first_sign_in_on=timezone.localdate(),
-    )
+    first_sign_in_today(user, city["a3"])
     assert _activated_on_the_page(client, user) == ("3", True)  # a3's activation is not counted yet, and it says so
     assert 'data-testid="behind"' in client.get("/").content.decode()  # the home page says so too
     assert [r.task.name for r in default_task_backend.results] == ["summary_refresh"]
@@ -303,14 +302,7 @@ def test_a_summary_too_far_behind_is_rebuilt_by_the_request(client, settings, ci
     summary.ensure_fresh()
     long_ago = timezone.now() - summary.MAX_BEHIND - datetime.timedelta(seconds=1)
     SummaryState.objects.filter(pk=1).update(seconds=16, built_at=long_ago)
-    observation_record(
-        acting_user=user,
-        agent=city["a3"],
-        tool=Tool.objects.get(code=MAILBOX),
-        source=Source.MEDIATION,
-        as_of=timezone.localdate(),
-        first_sign_in_on=timezone.localdate(),
-    )
+    first_sign_in_today(user, city["a3"])
     assert _activated_on_the_page(client, user) == ("4", False)
     assert summary.is_fresh()
 
