@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.utils import timezone
 
     from relais.accounts.models import User
+    from relais.adoption.enums import Source
     from relais.adoption.models import MAILBOX, Tool
+    from relais.adoption.services import observation_record
     from relais.agents.models import Agent
     from relais.insights import summary
     from relais.insights.models import Campaign, SummaryState
@@ -99,6 +101,25 @@ def main(argv: list[str] | None = None) -> int:
     today = timezone.localdate()
     report(f"summary rebuild {size}", timings(lambda: summary.rebuild(today), runs=args.rebuild_runs, warmup=0))
     summary.ensure_fresh()
+    # What the task worker pays after a mediator records a first sign-in: the agent's direction recomputed.
+    ids = list(Agent.objects.order_by("?").values_list("pk", flat=True)[: args.rebuild_runs + 1])
+
+    def one_observation():
+        agent = Agent.objects.get(pk=ids.pop())
+        observation_record(
+            acting_user=coordinator,
+            agent=agent,
+            tool=Tool.objects.get(code=MAILBOX),
+            source=Source.MEDIATION,
+            as_of=today,
+            first_sign_in_on=today,
+        )
+        start = time.perf_counter()
+        summary.ensure_fresh()
+        return (time.perf_counter() - start) * 1000
+
+    refreshes = [one_observation() for _ in range(args.rebuild_runs)]
+    report(f"summary refresh after one observation (its direction) {size}", refreshes)
 
     def stale():
         SummaryState.objects.filter(pk=1).update(token="")

@@ -148,7 +148,11 @@ class SummaryState(models.Model):
     day = models.DateField(null=True)
     token = models.CharField(max_length=200, default="")
     built_at = models.DateTimeField(null=True)
-    seconds = models.FloatField(default=0)
+    seconds = models.FloatField(default=0)  # how long the last whole rebuild took
+    # The journal as the summary last saw it: the last entry that can move it, and how many such entries lay
+    # among the WINDOW ids up to it (a later count that differs means a transaction committed late).
+    journal_last = models.BigIntegerField(null=True)
+    journal_window = models.IntegerField(null=True)
 
     class Meta:
         default_permissions = ()

@@ -21,7 +21,8 @@ one) and the sites' token (count, last id, last update: a site's kind is not jou
 compares them with the current ones (three indexed reads) and rebuilds in one transaction when any differs,
 under a lock (a row lock on PostgreSQL, the database write lock on SQLite) so that one process rebuilds
 while the others wait and then read the new rows. Readers use the summary only for today's figures; any
-other day goes to the direct computation.
+other day goes to the direct computation. A rebuild after a few changes recomputes only the directions the
+journal entries name (`_directions_moved`); anything it cannot place rebuilds everything.
 
 **Or behind, and saying so**: a request waits for a rebuild only when the last one took less than
 `RELAIS_INSIGHTS_WAIT_SECONDS` (half a second at 50,000 agents: always, so figures are exact). When
@@ -59,6 +60,7 @@ def enabled() -> bool:
 
 class Reading(NamedTuple):
     current: str  # the token of the data now
+    journal_last: int  # the last journal entry that can move the summary
     last_entry: int  # the journal's last id, whatever the entry (campaigns, tickets… move memoised figures too)
     day: datetime.date | None  # what the summary was built from
     token: str | None
@@ -113,7 +115,7 @@ def _read() -> Reading:
     if built_at is not None and built_at.tzinfo is None:  # SQLite: UTC, as Django writes it
         built_at = built_at.replace(tzinfo=datetime.UTC)
     current = f"v{VERSION}:j{last or 0}.{recent}:s{n_sites}.{last_site or 0}.{site_at or ''}"
-    return Reading(current, last_entry or 0, day, built_token, built_at, seconds or 0.0)
+    return Reading(current, last or 0, last_entry or 0, day, built_token, built_at, seconds or 0.0)
 
 
 def token() -> str:
@@ -179,14 +181,88 @@ def ensure_fresh(*, wait: bool = True) -> bool:
         else:
             SummaryState.objects.filter(pk=1).update(seconds=F("seconds"))  # (keeps the last build's duration)
             state = SummaryState.objects.get(pk=1)
-        current = token()
-        if state.day == today and state.token == current:
+        now = _read()
+        if state.day == today and state.token == now.current:
             return True
-        rebuild(today)
+        directions = _directions_moved(state, now)
+        if directions != []:  # (an empty list: nothing the summary counts has moved)
+            rebuild(today, directions)
         # The token was read before the rows: data committed meanwhile is in the rows but not in the token,
         # so the next request rebuilds again — never the other way round.
-        SummaryState.objects.filter(pk=1).update(day=today, token=current)
+        SummaryState.objects.filter(pk=1).update(
+            day=today, token=now.current, journal_last=now.journal_last, journal_window=_window(now.journal_last)
+        )
     return True
+
+
+# More entries than this since the last build (an import): rebuilding everything costs no more.
+MAX_ENTRIES = 2000
+# Entries that move nothing by themselves: an import's record (its agents have their own entries), a campaign.
+NAMING_NO_AGENT = {"imports.importrun", "insights.campaign"}
+
+
+def _moving_entries():
+    q = Q()
+    for prefix in IGNORED:
+        q &= ~Q(action__startswith=prefix)
+    return Entry.objects.filter(q)
+
+
+def _version_and_sites(token: str) -> tuple[str, str]:
+    version, _, rest = token.partition(":j")
+    return version, rest.partition(":s")[2]
+
+
+def _window(last: int) -> int:
+    """How many entries that can move the summary lie among the WINDOW ids up to `last`."""
+    return _moving_entries().filter(id__gt=last - WINDOW, id__lte=last).count()
+
+
+def _directions_moved(state: SummaryState, now: Reading) -> list[int] | None:
+    """The directions whose rows the journal entries since the last build can have changed, when the summary
+    may be brought up to date for them alone; None when it must be rebuilt whole: another day, the sites or
+    the summary's version changed, a transaction committed late (behind the last entry seen), many entries
+    (an import), or an entry whose agents cannot all be named (a deleted agent, an agent moved to another
+    direction, an entry of an unknown kind)."""
+    if state.day != timezone.localdate() or state.journal_last is None or not state.token:
+        return None
+    if _version_and_sites(state.token) != _version_and_sites(now.current):
+        return None
+    if _window(state.journal_last) != state.journal_window:
+        return None
+    entries = list(
+        _moving_entries()
+        .filter(id__gt=state.journal_last, id__lte=now.journal_last)
+        .values_list("action", "object_type", "object_id", "payload")[: MAX_ENTRIES + 1]
+    )
+    if not entries or len(entries) > MAX_ENTRIES:
+        return None
+    agents, participations, activities, visits = set(), set(), set(), set()
+    for action, object_type, object_id, payload in entries:
+        if object_type == "agents.agent" and action != "agent.delete":
+            changed = {*(payload or {}).get("modifications", {}), *(payload or {}).get("champs", [])}
+            if "direction" in changed or "direction_id" in changed:
+                return None  # (its former direction is not known here)
+            agents.add(int(object_id))
+        elif object_type == "fieldwork.participation":
+            participations.add(int(object_id))
+        elif object_type == "fieldwork.activity":
+            activities.add(int(object_id))
+        elif object_type == "fieldwork.visit":
+            visits.add(int(object_id))
+        elif object_type not in NAMING_NO_AGENT:
+            return None
+    from relais.agents.models import Agent
+    from relais.fieldwork.models import Participation
+
+    found = dict(Agent.objects.filter(pk__in=agents).values_list("pk", "direction_id"))
+    if len(found) != len(agents):
+        return None
+    met = Participation.objects.filter(
+        Q(pk__in=participations) | Q(activity_id__in=activities) | Q(activity__visit_id__in=visits),
+        agent__isnull=False,
+    )
+    return sorted({*found.values(), *met.values_list("agent__direction_id", flat=True)})
 
 
 def _greatest(*args: str) -> str:
@@ -229,9 +305,15 @@ def _met_sql(day: datetime.date) -> tuple[str, tuple]:
     return met.query.sql_with_params()
 
 
-def rebuild(day: datetime.date) -> float:
-    """Replace the summary's rows by those of `day`, set-based (four INSERT … SELECT … GROUP BY); returns seconds."""
+def rebuild(day: datetime.date, directions: list[int] | None = None) -> float:
+    """Replace the summary's rows by those of `day`, set-based (four INSERT … SELECT … GROUP BY); returns seconds.
+
+    `directions`: replace only those directions' rows (every row of the summary belongs to one direction).
+    """
     start = time.perf_counter()
+    # Rows of the given directions only: the same statements, each restricted to them.
+    only = f"a.direction_id IN ({', '.join(['%s'] * len(directions))})" if directions else ""
+    only_params = list(directions or [])
     d = connection.ops.adapt_datefield_value(day)
     since = connection.ops.adapt_datefield_value(day - datetime.timedelta(days=RECENT_USE_DAYS))
     cell, group, step = AdoptionCell._meta.db_table, AdoptionGroup._meta.db_table, TrendStep._meta.db_table
@@ -246,29 +328,32 @@ def rebuild(day: datetime.date) -> float:
         f"INSERT INTO {cell} (tool_id, direction_id, service_id, site_id, category, filiere, statut, met, "  # noqa: S608
         "agents, provisioned, activated, recent) "
         f"SELECT CAST(NULL AS BIGINT), {dims}, {met}, COUNT(*), 0, 0, 0 FROM agents_agent a "
-        f"LEFT JOIN ({met_sql}) m ON m.agent_id = a.id WHERE {in_post} GROUP BY {dims}, {met} "
-        f"UNION ALL SELECT t.tool_id, {dims}, {met}, 0, "
+        f"LEFT JOIN ({met_sql}) m ON m.agent_id = a.id WHERE {in_post}{' AND ' + only if only else ''} "
+        f"GROUP BY {dims}, {met} UNION ALL SELECT t.tool_id, {dims}, {met}, 0, "
         "SUM(CASE WHEN t.provisioned_on <= %s OR t.activated_on <= %s THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {activated} THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {activated} AND t.last_activity_on >= %s AND t.last_activity_on <= %s THEN 1 ELSE 0 END) "
         "FROM agents_agent a JOIN adoption_toolaccount t ON t.agent_id = a.id "
-        f"LEFT JOIN ({met_sql}) m ON m.agent_id = a.id WHERE {in_post} GROUP BY t.tool_id, {dims}, {met} "
+        f"LEFT JOIN ({met_sql}) m ON m.agent_id = a.id WHERE {in_post}{' AND ' + only if only else ''} "
+        f"GROUP BY t.tool_id, {dims}, {met} "
         # Stored by direction, then tool: a direction's rows (the scope, the filters) are read from few pages.
         "ORDER BY 2, 1"
     )
-    cells_params = [*met_params, d, d, d, d, d, d, d, d, since, d, *met_params, d, d]
+    cells_params = [*met_params, d, d, *only_params, d, d, d, d, d, d, since, d, *met_params, d, d, *only_params]
+    where_cells = f" WHERE {only.replace('a.', '')}" if only else ""
 
     gdims = "c.tool_id, c.direction_id, s.kind, c.category, c.filiere, c.statut, c.met"
     groups_sql = (
         f"INSERT INTO {group} (tool_id, direction_id, site_kind, category, filiere, statut, met, "  # noqa: S608
         f"agents, provisioned, activated, recent) SELECT {gdims}, SUM(c.agents), SUM(c.provisioned), "
         f"SUM(c.activated), SUM(c.recent) FROM {cell} c LEFT JOIN organisation_site s ON s.id = c.site_id "
-        f"GROUP BY {gdims}"
+        f"{where_cells.replace('direction_id', 'c.direction_id')} GROUP BY {gdims}"
     )
     pdims = "tool_id, direction_id, service_id, site_id"
     places_sql = (
         f"INSERT INTO {place} ({pdims}, agents, provisioned, activated, recent) "  # noqa: S608
-        f"SELECT {pdims}, SUM(agents), SUM(provisioned), SUM(activated), SUM(recent) FROM {cell} GROUP BY {pdims}"
+        f"SELECT {pdims}, SUM(agents), SUM(provisioned), SUM(activated), SUM(recent) FROM {cell}{where_cells} "
+        f"GROUP BY {pdims}"
     )
 
     # Dates are compared as dates (ISO text on SQLite: the same order), far past and far future for "none".
@@ -283,13 +368,13 @@ def rebuild(day: datetime.date) -> float:
     sdims = "direction_id, site_kind, category, filiere, statut"
     agents_iv = (
         f"SELECT a.direction_id, s.kind AS site_kind, a.category, a.filiere, a.statut, {ps} AS ps, {pe} AS pe "  # noqa: S608
-        "FROM agents_agent a LEFT JOIN organisation_site s ON s.id = a.site_id"
+        f"FROM agents_agent a LEFT JOIN organisation_site s ON s.id = a.site_id{' WHERE ' + only if only else ''}"
     )
     accounts_iv = (
         f"SELECT t.tool_id, a.direction_id, s.kind AS site_kind, a.category, a.filiere, a.statut, "  # noqa: S608
         f"{_greatest(ps, _least(prov, act))} AS hs, {pe} AS he, {_greatest(ps, act)} AS xs, {_least(pe, dis)} AS xe "
         "FROM adoption_toolaccount t JOIN agents_agent a ON a.id = t.agent_id "
-        "LEFT JOIN organisation_site s ON s.id = a.site_id"
+        f"LEFT JOIN organisation_site s ON s.id = a.site_id{' WHERE ' + only if only else ''}"
     )
     # Events up to the grid's first day all fall on it: they are summed there as one level (in post / holding /
     # activated on that day, one grouped pass); only later events are listed one by one.
@@ -325,12 +410,15 @@ def rebuild(day: datetime.date) -> float:
         f"x.da, x.dh, x.dx FROM ({events}) x UNION ALL {levels}) y "
         f"WHERE b IS NOT NULL GROUP BY tool_id, {sdims}, b"
     )
-    steps_params = bucket_params + events_params + levels_params
+    steps_params = only_params + only_params + bucket_params + events_params + levels_params
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The grouped inserts hash millions of rows at 2,000,000 agents: let them do it in memory.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        if connection.vendor == "postgresql":
+        if only:
+            for table in (cell, step, group, place):
+                cursor.execute(f"DELETE FROM {table}{where_cells}", only_params)  # noqa: S608
+        elif connection.vendor == "postgresql":
             # TRUNCATE leaves no dead rows behind (a DELETE would double the tables until vacuumed); readers of
             # the old rows wait for the commit, as they would for the state row's lock.
             cursor.execute(f"TRUNCATE {cell}, {step}, {group}, {place}")
@@ -338,14 +426,16 @@ def rebuild(day: datetime.date) -> float:
             for table in (cell, step, group, place):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(cells_sql, cells_params)
-        cursor.execute(groups_sql)
-        cursor.execute(places_sql)
+        cursor.execute(groups_sql, only_params)
+        cursor.execute(places_sql, only_params)
         cursor.execute(steps_sql, steps_params)
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not only:
             # Fresh statistics for the planner: the tables were just refilled (a million rows at 2,000,000 agents).
             cursor.execute(f"ANALYZE {cell}, {group}, {place}, {step}")
         seconds = time.perf_counter() - start
-        SummaryState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now(), "seconds": seconds})
+        # `seconds` is the whole rebuild's cost (what a reader would wait for), not a few directions'.
+        facts = {"built_at": timezone.now()} | ({} if only else {"seconds": seconds})
+        SummaryState.objects.update_or_create(pk=1, defaults=facts)
     return seconds
 
 

@@ -359,3 +359,96 @@ def test_the_areas_whose_entries_are_ignored_write_nothing_the_summary_counts():
                     if chain.split(".")[0] in counted_models:
                         offences.append(f"{path.name}: {ast.unparse(node.func)}")
     assert offences == []
+
+
+def _summary_rows() -> dict[str, list[tuple]]:
+    from relais.insights.models import AdoptionCell, AdoptionGroup, AdoptionPlace, TrendStep
+
+    return {
+        model.__name__: sorted(
+            model.objects.values_list(*[f.attname for f in model._meta.concrete_fields if f.name != "id"]),
+            key=repr,
+        )
+        for model in (AdoptionCell, AdoptionGroup, AdoptionPlace, TrendStep)
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_refresh_of_the_directions_moved_equals_a_whole_rebuild(users, dpe, dfpe, seed, monkeypatch):
+    """After an observation, an agent's change within their direction, a participant on a sheet or a visit
+    deleted, only the directions concerned are recomputed — and the summary is what a whole rebuild gives."""
+    from relais.fieldwork import services as fieldwork
+    from tests.fieldwork.factories import ActivityFactory
+
+    rng = random.Random(seed)
+    random_city(rng, dpe, dfpe)
+    user = users["coordinator"]
+    # The sheets first: a new site changes the sites' token, which rebuilds everything.
+    sheets = [
+        ActivityFactory(visit__site=SiteFactory(direction=d), visit__date=timezone.localdate()) for d in (dpe, dfpe)
+    ]
+    summary.ensure_fresh()
+    whole, asked = summary.rebuild, []
+    monkeypatch.setattr(
+        summary, "rebuild", lambda day, directions=None: asked.append(directions) or whole(day, directions)
+    )
+    agents = list(Agent.objects.order_by("pk"))
+    for step in range(8):
+        agent = Agent.objects.get(pk=rng.choice(agents).pk)
+        activity = sheets[0]
+        moved = [agent.direction_id]
+        if step % 4 == 0:
+            first_sign_in_today(user, agent)
+        elif step % 4 == 1:
+            other = rng.choice([c for c in Category.values if c != agent.category])
+            agent_update(agent=agent, acting_user=user, category=other)
+        elif step % 4 == 2:
+            fieldwork.participant_add(activity=activity, acting_user=user, agent=agent)
+        else:
+            moved = sorted({p.agent.direction_id for p in activity.participations.all()})
+            fieldwork.visit_delete(visit=activity.visit, acting_user=user)
+            sheets.pop(0)
+        assert summary.ensure_fresh()
+        assert asked[-1] == moved  # those directions only
+        partial = _summary_rows()
+        whole(timezone.localdate())
+        assert _summary_rows() == partial
+
+
+def test_the_summary_is_rebuilt_whole_when_an_agent_changes_direction_or_entries_come_late(
+    settings, users, city, dfpe, monkeypatch
+):
+    user = users["coordinator"]
+    summary.ensure_fresh()
+    whole, asked = summary.rebuild, []
+    monkeypatch.setattr(
+        summary, "rebuild", lambda day, directions=None: asked.append(directions) or whole(day, directions)
+    )
+    agent_update(agent=Agent.objects.get(pk=city["a1"].pk), acting_user=user, direction=dfpe)
+    summary.ensure_fresh()
+    assert asked == [None]  # its former direction is not known from the journal: everything
+    # As if a transaction had committed after a later one: the entries up to the last one seen differ.
+    first_sign_in_today(user, city["a3"])
+    SummaryState.objects.filter(pk=1).update(journal_window=SummaryState.objects.get().journal_window - 1)
+    summary.ensure_fresh()
+    assert asked == [None, None]
+    via_summary, direct = both(settings, user)
+    assert via_summary == direct
+
+
+def test_a_small_import_refreshes_the_directions_of_its_agents_only(users, city, dpe, monkeypatch):
+    """An import's own record names no agent; the entries of the agents it changed do."""
+    from relais.imports.enums import ImportKind, ImportStatus
+    from relais.imports.services import import_file
+
+    summary.ensure_fresh()
+    whole, asked = summary.rebuild, []
+    monkeypatch.setattr(
+        summary, "rebuild", lambda day, directions=None: asked.append(directions) or whole(day, directions)
+    )
+    a1 = city["a1"]
+    data = f"Matricule;Nom;Prénom;Direction;Grade\n{a1.matricule};{a1.last_name};{a1.first_name};{dpe.code};Chef\n"
+    run = import_file(acting_user=users["coordinator"], kind=ImportKind.AGENTS, file_name="x.csv", data=data.encode())
+    assert run.status == ImportStatus.APPLIED and run.count_updated == 1
+    assert summary.ensure_fresh()
+    assert asked == [[dpe.pk]]
