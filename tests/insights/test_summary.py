@@ -361,6 +361,20 @@ def test_the_areas_whose_entries_are_ignored_write_nothing_the_summary_counts():
     assert offences == []
 
 
+def spy_on_rebuilds(monkeypatch) -> list:
+    """From now on, the `directions` of every rebuild (None: everything), in order; `rebuild.__wrapped__` rebuilds
+    without being counted."""
+    whole, asked = summary.rebuild, []
+
+    def rebuild(day, directions=None):
+        asked.append(directions)
+        return whole(day, directions)
+
+    rebuild.__wrapped__ = whole
+    monkeypatch.setattr(summary, "rebuild", rebuild)
+    return asked
+
+
 def _summary_rows() -> dict[str, list[tuple]]:
     from relais.insights.models import AdoptionCell, AdoptionGroup, AdoptionPlace, TrendStep
 
@@ -388,10 +402,7 @@ def test_a_refresh_of_the_directions_moved_equals_a_whole_rebuild(users, dpe, df
         ActivityFactory(visit__site=SiteFactory(direction=d), visit__date=timezone.localdate()) for d in (dpe, dfpe)
     ]
     summary.ensure_fresh()
-    whole, asked = summary.rebuild, []
-    monkeypatch.setattr(
-        summary, "rebuild", lambda day, directions=None: asked.append(directions) or whole(day, directions)
-    )
+    asked = spy_on_rebuilds(monkeypatch)
     agents = list(Agent.objects.order_by("pk"))
     for step in range(8):
         agent = Agent.objects.get(pk=rng.choice(agents).pk)
@@ -411,7 +422,7 @@ def test_a_refresh_of_the_directions_moved_equals_a_whole_rebuild(users, dpe, df
         assert summary.ensure_fresh()
         assert asked[-1] == moved  # those directions only
         partial = _summary_rows()
-        whole(timezone.localdate())
+        summary.rebuild.__wrapped__(timezone.localdate())
         assert _summary_rows() == partial
 
 
@@ -420,10 +431,7 @@ def test_the_summary_is_rebuilt_whole_when_an_agent_changes_direction_or_entries
 ):
     user = users["coordinator"]
     summary.ensure_fresh()
-    whole, asked = summary.rebuild, []
-    monkeypatch.setattr(
-        summary, "rebuild", lambda day, directions=None: asked.append(directions) or whole(day, directions)
-    )
+    asked = spy_on_rebuilds(monkeypatch)
     agent_update(agent=Agent.objects.get(pk=city["a1"].pk), acting_user=user, direction=dfpe)
     summary.ensure_fresh()
     assert asked == [None]  # its former direction is not known from the journal: everything
@@ -442,10 +450,7 @@ def test_a_small_import_refreshes_the_directions_of_its_agents_only(users, city,
     from relais.imports.services import import_file
 
     summary.ensure_fresh()
-    whole, asked = summary.rebuild, []
-    monkeypatch.setattr(
-        summary, "rebuild", lambda day, directions=None: asked.append(directions) or whole(day, directions)
-    )
+    asked = spy_on_rebuilds(monkeypatch)
     a1 = city["a1"]
     data = f"Matricule;Nom;Prénom;Direction;Grade\n{a1.matricule};{a1.last_name};{a1.first_name};{dpe.code};Chef\n"
     run = import_file(acting_user=users["coordinator"], kind=ImportKind.AGENTS, file_name="x.csv", data=data.encode())
