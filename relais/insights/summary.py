@@ -118,10 +118,6 @@ def _read() -> Reading:
     return Reading(current, last or 0, last_entry or 0, day, built_token, built_at, seconds or 0.0)
 
 
-def token() -> str:
-    return _read().current
-
-
 def is_fresh(day: datetime.date | None = None) -> bool:
     reading = _read()
     return reading.day == (day or timezone.localdate()) and reading.token == reading.current
