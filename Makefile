@@ -51,11 +51,21 @@ run: demo
 worker: migrate
 	$(PY) manage.py db_worker
 
-# Browser tests drive Debian's Chromium; install it when missing (root only, as on CI).
+# The tests start real programs: Debian's Chromium (browser tests), slapd and ldap-utils (directory sync)
+# and dovecot-imapd (helpdesk mail). Installed when missing if run as root (as on CI); otherwise one line
+# says which packages to install.
+SYSTEM_PACKAGES = chromium:chromium slapd:slapd ldapadd:ldap-utils /usr/sbin/dovecot:dovecot-imapd
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium manque : sudo apt-get install chromium"; exit 1; fi; }
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  prog=$${pair%%:*}; pkg=$${pair#*:}; \
+	  command -v $$prog >/dev/null 2>&1 || [ -x "$$prog" ] || [ -x "/usr/sbin/$$prog" ] || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installation des paquets système des tests :$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Paquets système manquants pour les tests : sudo apt-get install$$missing"; exit 1; fi; \
+	fi
 
 test: install-dev system-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
