@@ -90,7 +90,12 @@ HEAD_BYTES = 1024 * 1024
 
 
 def read_table(
-    source: bytes | Path, select: Selector, *, known: KnownCounter | None = None, scan_rows: int = HEADER_SCAN_ROWS
+    source: bytes | Path,
+    select: Selector,
+    *,
+    known: KnownCounter | None = None,
+    scan_rows: int = HEADER_SCAN_ROWS,
+    drop_notes: bool = True,
 ) -> Table:
     """Read a file (its bytes, or its path: read in place, never loaded whole when it is clean UTF-8).
 
@@ -99,7 +104,8 @@ def read_table(
     counts HEADER_MIN_KNOWN known columns, else the row with the most; with no `known`, the number of
     columns `select` keeps (0 when it refuses). When no row names any known column, the first row as
     wide as the table is taken (title and `#` comment lines are narrower), and `select` says what is
-    missing.
+    missing. `drop_notes`: a few one-cell lines of text under the table, after a blank line, are notes
+    (`Table.notes`), not rows.
     """
     if isinstance(source, Path):
         with source.open("rb") as handle:
@@ -111,7 +117,7 @@ def read_table(
     def load() -> bytes:
         return source.read_bytes() if isinstance(source, Path) else source
 
-    chooser = _HeaderChooser(select, known, scan_rows)
+    chooser = _HeaderChooser(select, known, scan_rows, drop_notes)
     if whole and not head.strip(b"\xef\xbb\xbf \t\r\n"):
         raise ImportFileError("Le fichier est vide.")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -237,8 +243,8 @@ def _separator(lines: list[str]) -> str:
 class _HeaderChooser:
     """Finds the header among a file's first rows and asks the caller which columns to keep."""
 
-    def __init__(self, select: Selector, known: KnownCounter | None, scan_rows: int):
-        self.select, self.known, self.scan_rows = select, known, scan_rows
+    def __init__(self, select: Selector, known: KnownCounter | None, scan_rows: int, drop_notes: bool = True):
+        self.select, self.known, self.scan_rows, self.drop_notes = select, known, scan_rows, drop_notes
 
     def choose(self, rows: list[list[str]]) -> tuple[int, list[str], dict[int, str]]:
         """(index of the header in `rows`, its cells stripped, the columns to keep)."""
@@ -350,7 +356,7 @@ def _read_csv(
         else:
             if text is None and _has_lone_cr(frame):
                 raise _NeedsText  # a lone CR line end far down the file: two lines were read as one
-    frame, notes = _drop_notes(frame)
+    frame, notes = _drop_notes(frame) if chooser.drop_notes else (frame, [])
     return Table(frame=frame, headers=headers, file_format="csv", encoding=encoding, separator=separator,
                  read_errors=read_errors, header_line=header_index + 1, notes=notes)  # fmt: skip
 
@@ -438,7 +444,7 @@ def _read_workbook(data: bytes, chooser: _HeaderChooser) -> Table:
     frame = pl.DataFrame(
         {LINE: pl.Series(lines, dtype=pl.Int64), **{k: pl.Series(v, dtype=pl.String) for k, v in columns.items()}}
     )
-    frame, notes = _drop_notes(_clean(frame))
+    frame, notes = _drop_notes(_clean(frame)) if chooser.drop_notes else (_clean(frame), [])
     return Table(frame=frame, headers=headers, file_format="xlsx", header_line=header_index + 1, notes=notes)
 
 
@@ -475,8 +481,10 @@ def _drop_notes(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[int]]:
     names = [c for c in frame.columns if c != LINE]
     if len(names) < 2 or frame.height < 2:
         return frame, []
+    # One cell filled, with words in it ("Source : SIRH"): a row of data with one cell is rarely prose.
+    prose = pl.concat_str(names).str.contains(r"\p{L}{2,}\s+\S")
     tail = frame.tail(MAX_NOTE_LINES + 1).with_columns(
-        pl.sum_horizontal(pl.col(n) != "" for n in names).alias("_filled")
+        (pl.sum_horizontal(pl.col(n) != "" for n in names) + pl.when(prose).then(0).otherwise(1)).alias("_filled")
     )
     filled, lines = tail["_filled"].to_list(), tail[LINE].to_list()
     start = len(filled)

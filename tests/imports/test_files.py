@@ -58,9 +58,11 @@ def test_notes_under_the_table_are_not_rows():
     assert "notes sous le tableau ignorées (lignes 5 à 6)" in run.options["format"]
 
 
-def test_a_one_cell_row_inside_the_table_is_still_a_row():
+def test_a_one_cell_row_inside_the_table_or_of_no_words_is_still_a_row():
     run = hr_import(csv_bytes([hr_row("100001"), ["100002"]]))
     assert {r[0] for r in run.rejected} == {3}
+    run = hr_import(csv_bytes([hr_row("100001"), [""], ["100002"]]))
+    assert {r[0] for r in run.rejected} == {4}
 
 
 def test_header_of_unknown_names_is_the_first_row_as_wide_as_the_table():
