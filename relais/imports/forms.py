@@ -3,6 +3,7 @@ from django.conf import settings
 
 from relais.adoption.models import Tool
 from relais.imports.adoption import IMPORTABLE_SOURCES, SOURCE_LABELS
+from relais.imports.archive import size_label
 from relais.imports.enums import ImportKind, ImportMode
 
 
@@ -42,8 +43,6 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):
-        from relais.imports.archive import size_label
-
         upload = self.cleaned_data["file"]
         limit = settings.RELAIS_IMPORT_MAX_UPLOAD_BYTES
         if upload.size > limit:

@@ -357,8 +357,9 @@ def _read_csv(
             if text is None and _has_lone_cr(frame):
                 raise _NeedsText  # a lone CR line end far down the file: two lines were read as one
     frame, notes = _drop_notes(frame) if chooser.drop_notes else (frame, [])
+    frame, oversized = _drop_oversized(frame)
     return Table(frame=frame, headers=headers, file_format="csv", encoding=encoding, separator=separator,
-                 read_errors=read_errors, header_line=header_index + 1, notes=notes)  # fmt: skip
+                 read_errors=read_errors + oversized, header_line=header_index + 1, notes=notes)  # fmt: skip
 
 
 def _has_lone_cr(frame: pl.DataFrame) -> bool:
@@ -445,7 +446,9 @@ def _read_workbook(data: bytes, chooser: _HeaderChooser) -> Table:
         {LINE: pl.Series(lines, dtype=pl.Int64), **{k: pl.Series(v, dtype=pl.String) for k, v in columns.items()}}
     )
     frame, notes = _drop_notes(_clean(frame)) if chooser.drop_notes else (_clean(frame), [])
-    return Table(frame=frame, headers=headers, file_format="xlsx", header_line=header_index + 1, notes=notes)
+    frame, oversized = _drop_oversized(frame)
+    return Table(frame=frame, headers=headers, file_format="xlsx", header_line=header_index + 1, notes=notes,
+                 read_errors=oversized)  # fmt: skip
 
 
 def _cell(value) -> str:
@@ -470,6 +473,27 @@ def _clean(frame):
         return frame
     frame = frame.with_columns([pl.col(c).cast(pl.String).fill_null("").str.strip_chars() for c in names])
     return frame.filter(pl.any_horizontal([pl.col(c) != "" for c in names]))
+
+
+OVERSIZED_MESSAGE = "Cellule trop volumineuse (plus de 10 Mo) : ligne refusée."
+
+
+def _drop_oversized(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[list]]:
+    """Lines with a cell over MAX_CELL_BYTES, left out and returned as read errors (never kept whole)."""
+    names = [c for c in frame.columns if c != LINE]
+    if not names:
+        return frame, []
+    too_big = pl.any_horizontal(pl.col(n).str.len_bytes() > MAX_CELL_BYTES for n in names)
+    rows = frame.filter(too_big)
+    if rows.height == 0:
+        return frame, []
+    errors = []
+    for row in rows.iter_rows(named=True):
+        name = next(n for n in names if len(row[n].encode()) > MAX_CELL_BYTES)
+        errors.append(
+            [row[LINE], name, row[name][:40] + "…", "Cellule trop volumineuse (plus de 10 Mo) : ligne refusée."]
+        )
+    return frame.filter(~too_big), errors
 
 
 MAX_NOTE_LINES = 10

@@ -182,6 +182,19 @@ def test_binary_with_nul_bytes_is_still_not_a_spreadsheet():
 # Bounded resources.
 
 
+def test_ten_megabyte_cell_rejects_its_line_in_a_usage_report_too(dpe):
+    from relais.imports.services import import_file
+
+    AgentFactory(matricule="100001", direction=dpe)
+    header = ["Identifiant", "Adresse", "Dernière activité"]
+    rows = [["100001", "", "01/02/2026"], ["", "x" * (10 * 1024 * 1024 + 1), "01/02/2026"]]
+    run = import_file(acting_user=None, kind=ImportKind.ADOPTION, file_name="rapport.csv",
+                      data=csv_bytes(rows, header=header), apply_valid_rows=True)  # fmt: skip
+    ((line, column, value, reason),) = run.rejected
+    assert (line, column) == (3, "Adresse") and "10 Mo" in reason and len(value) < 100
+    assert run.count_unmatched == 0 and len(str(run.examples)) < 10_000
+
+
 def test_zip_bomb_announcing_its_size_is_refused_before_expanding():
     bomb = bombs.zip_bomb(gigabytes=1)
     assert len(bomb) < 2 * 1024 * 1024
