@@ -228,6 +228,12 @@ RELAIS_PUBLIC_FORM_RATE = env.int("RELAIS_PUBLIC_FORM_RATE", default=5)  # publi
 # Who to write to about an accessibility problem (shown on the public accessibility statement, RGAA).
 RELAIS_ACCESSIBILITY_CONTACT = env.str("RELAIS_ACCESSIBILITY_CONTACT", default="")
 
+# Imports (relais.imports): what one uploaded file may cost. The page refuses larger uploads; an XLSX
+# archive is checked before it is opened (a "zip bomb" of 150 KB can expand to gigabytes).
+RELAIS_IMPORT_MAX_UPLOAD_BYTES = env.int("RELAIS_IMPORT_MAX_UPLOAD_BYTES", default=300 * 1024 * 1024)
+RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES", default=512 * 1024 * 1024)
+RELAIS_IMPORT_MAX_CELLS = env.int("RELAIS_IMPORT_MAX_CELLS", default=3_000_000)
+
 # Directory sync (`manage.py sync_directory`): an LDAP / Active Directory read with a paged search.
 # RELAIS_LDAP_ATTRIBUTES overrides the attribute mapping, e.g. "employee_id=employeeNumber,login=uid".
 RELAIS_LDAP_URL = env.str("RELAIS_LDAP_URL", default="")

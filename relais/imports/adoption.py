@@ -28,7 +28,7 @@ from relais.imports.columns import (
     match_headers,
 )
 from relais.imports.enums import ImportKind
-from relais.imports.parsers import bool_expr, date_expr, directory_date_expr
+from relais.imports.parsers import bool_expr, contradicting_date_message, date_column
 from relais.imports.reading import LINE, ImportFileError, read_table
 
 IDENTIFIERS = ("employee_id", "email", "upn", "login")
@@ -161,7 +161,7 @@ def read(data: bytes | Path, *, source: str = "") -> tuple[pl.DataFrame, dict, l
             raise ImportFileError(CONCEALED_MESSAGE)
     options = {"source": chosen, "format": table.description, "columns": holder["labels"]}
     if "refresh_date" in frame.columns:
-        refresh = frame.select(date_expr(pl.col("refresh_date")).max()).item()
+        refresh = date_column(frame.get_column("refresh_date")).dates.max()
         if refresh:
             options["as_of"] = refresh
             options["refresh_date"] = refresh.isoformat()
@@ -174,21 +174,31 @@ def _text(frame: pl.DataFrame, name: str) -> pl.Expr:
 
 def normalise(frame: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Canonical typed rows (identifiers, dates, disabled flag) and rejections [line, field, value, reason]."""
-    dates = directory_date_expr if source in (Source.ACTIVE_DIRECTORY, Source.ZIMBRA) else date_expr
+    directory = source in (Source.ACTIVE_DIRECTORY, Source.ZIMBRA)
     problems = []
 
     def check_date(name: str) -> pl.Expr:
         if name not in frame.columns:
             return pl.lit(None, dtype=pl.Date)
-        parsed = dates(pl.col(name))
+        # Day/month order decided on the whole column (en-US AD exports write `1/16/2025 9:30:00 AM`).
+        column = date_column(frame.get_column(name), directory=directory)
+        parsed = pl.lit(column.dates)
         never = pl.col(name).str.to_lowercase().str.strip_chars().is_in(NEVER_WORDS) | (pl.col(name) == "")
+        reason = (
+            pl.when(pl.lit(column.contradicts))
+            .then(pl.lit(contradicting_date_message(column.order)))
+            .otherwise(pl.lit("Date illisible."))
+        )
         problems.append(
-            frame.filter(parsed.is_null() & ~never).select(
+            frame.select(
                 pl.col(LINE).alias("line"),
                 pl.lit(name).alias("field"),
                 pl.col(name).str.slice(0, 200).alias("value"),
-                pl.lit("Date illisible.").alias("reason"),
+                reason.alias("reason"),
+                (parsed.is_null() & ~never).alias("_bad"),
             )
+            .filter("_bad")
+            .drop("_bad")
         )
         return parsed
 

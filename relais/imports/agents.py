@@ -19,7 +19,13 @@ from relais.agents.models import Agent
 from relais.core.text import fold
 from relais.imports import sql
 from relais.imports.columns import AGENT_FIELDS
-from relais.imports.parsers import bool_expr, date_expr, fold_expr
+from relais.imports.parsers import (
+    bool_expr,
+    contradicting_date_message,
+    date_column,
+    fold_expr,
+    unreadable_date_message,
+)
 from relais.imports.reading import LINE, MAX_CELL_BYTES
 from relais.imports.referential import Referential
 
@@ -205,16 +211,16 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             typed.append(mapped.fill_null("").alias(name))
     for name in DATE_FIELDS:
         if name in provided:
-            frame = _per_value(frame, name, date_expr(pl.col(name)))
+            # Day/month order decided on the whole column (`03/04/2024` reads as the rest of the column does).
+            column = date_column(frame.get_column(name))
+            frame = frame.with_columns(column.dates.alias(f"_{name}"), column.contradicts.alias(f"_{name}_order"))
             parsed = pl.col(f"_{name}")
-            problems.append(
-                _reject(
-                    frame,
-                    (pl.col(name) != "") & parsed.is_null(),
-                    name,
-                    "Date illisible : JJ/MM/AAAA ou AAAA-MM-JJ attendu.",
-                )
+            reason = (
+                pl.when(pl.col(f"_{name}_order"))
+                .then(pl.lit(contradicting_date_message(column.order)))
+                .otherwise(pl.lit(unreadable_date_message(column.order)))
             )
+            problems.append(_reject(frame, (pl.col(name) != "") & parsed.is_null(), name, reason))
             typed.append(parsed.alias(name))
     if "entry_date" in provided and "exit_date" in provided:
         before = pl.col("_exit_date") < pl.col("_entry_date")

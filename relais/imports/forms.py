@@ -1,10 +1,10 @@
 from django import forms
+from django.conf import settings
 
 from relais.adoption.models import Tool
 from relais.imports.adoption import IMPORTABLE_SOURCES, SOURCE_LABELS
+from relais.imports.archive import size_label
 from relais.imports.enums import ImportKind, ImportMode
-
-MAX_UPLOAD_BYTES = 300 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -44,8 +44,12 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Le fichier dépasse 300 Mo : découpez-le ou importez-le en ligne de commande.")
+        limit = settings.RELAIS_IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"Le fichier pèse {size_label(upload.size)}, plus que les {size_label(limit)} acceptés par cette "
+                "page : découpez-le ou importez-le en ligne de commande."
+            )
         return upload
 
 

@@ -33,6 +33,7 @@ def test_vectorised_fold_equals_python_fold(value):
     assert pl.select(fold_expr(pl.lit(value, dtype=pl.String))).item() == fold(value)
 
 
+@settings(deadline=None)  # one Polars query per value: slow on a loaded machine, not wrong
 @given(dates)
 def test_french_and_iso_dates_round_trip(day):
     assert parse_date(day.strftime("%d/%m/%Y")) == day
@@ -41,6 +42,7 @@ def test_french_and_iso_dates_round_trip(day):
     assert parse_date(f"{day.isoformat()} 08:30:00") == day
 
 
+@settings(deadline=None)  # one Polars query per value: slow on a loaded machine, not wrong
 @given(text)
 def test_date_parser_never_crashes_and_answers_a_date_or_nothing(value):
     result = parse_date(value)
@@ -104,7 +106,7 @@ def test_csv_round_trip_of_arbitrary_text(rows, sep, encoding):
     writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
     writer.writerow(["alpha", "beta", "gamma"])
     writer.writerows(rows)
-    table = read_table(out.getvalue().encode(encoding), lambda headers: {0: "a", 1: "b", 2: "c"})
+    table = read_table(out.getvalue().encode(encoding), lambda headers: {0: "a", 1: "b", 2: "c"}, drop_notes=False)
     expected = [[cell.strip() for cell in row] for row in rows]
     expected = [row for row in expected if any(row)]
     got = table.frame.select("a", "b", "c").rows()
