@@ -32,6 +32,7 @@ from relais.fieldwork import permissions, selectors, services
 from relais.fieldwork.enums import ActivityKind, SignInMethod, VisitStatus
 from relais.fieldwork.forms import PublicSignInForm
 from relais.fieldwork.models import Activity
+from relais.fieldwork.templatetags.fieldwork import hidden_label
 
 SIGNER_SALT = "relais.fieldwork.signin"
 TOKEN_MAX_AGE = 6 * 60 * 60  # a workshop's day: the link dies well before the next one
@@ -202,7 +203,7 @@ def activity_sheet_pdf(request, public_id):
         Spacer(1, 6 * mm),
     ]
     rows = [["N°", "Nom et prénom", "Matricule ou direction", "Signature"]]
-    participants = selectors.participants_of(activity)
+    participants = selectors.participants_of(activity, user=request.user)
     for n, p in enumerate(participants, start=1):
         who = p.agent.matricule if p.agent_id else (p.direction.code if p.direction_id else "")
         name = (
@@ -231,6 +232,8 @@ def activity_sheet_pdf(request, public_id):
         )
     )
     story.append(table)
+    if participants.hidden:
+        story += [Spacer(1, 3 * mm), Paragraph(hidden_label(participants.hidden), styles["Normal"])]
     doc.build(story)
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="emargement-{visit.date:%Y%m%d}.pdf"'
