@@ -46,6 +46,8 @@ RENDERS_NO_AGENT = {
     "fieldwork:site_search": "sites only",
     "fieldwork:topic_list": "topic catalogue",
     "fieldwork:activity_qr": "QR code of a URL",
+    "signin_code": "public page asking for a sheet's short code",
+    "signin_short": "redirect to a sheet's public form (probed as fieldwork:public_signin)",
     "helpdesk:public_form": "public help form (agents type their own details)",
     "helpdesk:public_thanks": "public thank-you page with a ticket reference",
     "helpdesk:survey": "public one-click survey",
@@ -80,7 +82,7 @@ def _url_names():
                     continue
                 yield from walk(p.url_patterns, p.namespace or namespace)
             elif isinstance(p, URLPattern) and p.name:
-                yield f"{namespace}:{p.name}"
+                yield f"{namespace}:{p.name}" if namespace else p.name
 
     return set(walk(get_resolver().url_patterns))
 
