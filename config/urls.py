@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from relais.fieldwork.views import signin
+
 urlpatterns = [
+    # Short public address of the sign-in sheets, typed by hand by agents who cannot scan the QR code.
+    path("e/", signin.signin_code, name="signin_code"),
+    path("e/<str:code>", signin.signin_code, name="signin_short"),
     path("", include("relais.core.urls")),
     path("", include("relais.insights.urls")),
     path("compte/", include("relais.accounts.urls")),

@@ -223,7 +223,12 @@ RELAIS_IMAP_DONE_FOLDER = env.str("RELAIS_IMAP_DONE_FOLDER", default="")
 RELAIS_IMAP_MAX_FAILURES = env.int("RELAIS_IMAP_MAX_FAILURES", default=5)
 RELAIS_IMAP_QUARANTINE_FOLDER = env.str("RELAIS_IMAP_QUARANTINE_FOLDER", default="Relais/Quarantaine")
 RELAIS_HOLIDAYS_SUBDIV = env.str("RELAIS_HOLIDAYS_SUBDIV", default="") or None  # e.g. "57": Alsace-Moselle
-RELAIS_PUBLIC_FORM_RATE = env.int("RELAIS_PUBLIC_FORM_RATE", default=5)  # public help form: posts per IP and hour
+RELAIS_PUBLIC_FORM_RATE = env.int("RELAIS_PUBLIC_FORM_RATE", default=5)  # public help form: posts per form and hour
+# Public pages (sign-in sheets, help form): a ceiling per client address, high enough for a site's shared Wi-Fi
+# (a 160-person workshop behind one address, with retries), and the proxies whose X-Forwarded-For is believed
+# (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"); from anyone else the header is ignored.
+RELAIS_PUBLIC_ADDRESS_RATE = env.int("RELAIS_PUBLIC_ADDRESS_RATE", default=600)
+RELAIS_TRUSTED_PROXIES = env.list("RELAIS_TRUSTED_PROXIES", default=[])
 
 # Who to write to about an accessibility problem (shown on the public accessibility statement, RGAA).
 RELAIS_ACCESSIBILITY_CONTACT = env.str("RELAIS_ACCESSIBILITY_CONTACT", default="")

@@ -6,6 +6,7 @@ Sizes scale with the number of agents (480 visits for 50,000 agents).
 """
 
 import datetime
+import random
 import uuid
 from collections import defaultdict
 from itertools import accumulate
@@ -30,6 +31,9 @@ VISITS_PER_50K = 480
 DISTINCT_PER_VISIT = 4.45
 REPEAT_SHARE = 0.08  # participations of agents already met on an earlier visit
 WALK_IN_SHARE = 0.03
+# Workshops where agents of another direction sat in (a depot's workshop open to the crèche next door):
+# the case where an HR correspondent must see their own agents on the sheet and only a count of the others.
+GUEST_WORKSHOP_SHARE = 0.12
 ACTIVATION_WHEN_POSSIBLE = 0.78  # mailbox provisioned, not yet activated: the mediator activates it with them
 
 # Where mediators go (field jobs without a computer first) and when staff are together (DOMAIN.md §3).
@@ -109,6 +113,47 @@ def _priority(account, day: datetime.date) -> int:
     if account is None:
         return 1
     return 0 if account[2] is None or account[2] > day else 2
+
+
+def _guests(ctx, visits, activities, sites, met, agents_by_site, participations, next_id) -> list[tuple]:
+    """Participations of agents of another direction, already met at their own site, sitting in on a workshop.
+
+    Drawn from a stream of their own, after everything else, so the rest of the demo (and its figures:
+    distinct agents, activations) is the same with or without them.
+    """
+    rng = random.Random(f"{ctx.seed}:fieldwork-guests")
+    direction_of_site = {pk: direction_id for pk, _, direction_id in sites}
+    site_of_visit = {row[0]: row[4] for row in visits}
+    met_agents = {}
+    for pk, pool in agents_by_site.items():
+        seen = set(met.get(pk, ()))
+        met_agents.update((a[0], a) for a in pool if a[0] in seen)
+    by_direction: dict[int, list[tuple]] = defaultdict(list)
+    for agent in sorted(met_agents.values()):
+        by_direction[agent[1]].append(agent)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    present = {(row[4], row[5]) for row in participations}
+    rows = []
+    for activity in activities:
+        activity_pk, vid, kind, author = activity[0], activity[4], activity[5], activity[10]
+        if kind != ActivityKind.WORKSHOP or rng.random() >= GUEST_WORKSHOP_SHARE:
+            continue
+        host = direction_of_site.get(site_of_visit[vid])
+        others = sorted(d for d in by_direction if d != host)
+        if not others:
+            continue
+        pool = by_direction[rng.choice(others)]
+        for agent_id, direction_id, category in rng.sample(pool, min(len(pool), rng.choice([1, 1, 2, 3]))):
+            if (activity_pk, agent_id) in present:
+                continue
+            rows.append(
+                (
+                    next_id + len(rows), _uuid(rng), now, now, activity_pk, agent_id, False, "", direction_id,
+                    category, None, "mediator", False, False, Autonomy.GUIDANCE_IF_NEEDED, False, "", None, "",
+                    author, None,
+                )
+            )  # fmt: skip
+    return rows
 
 
 def build(ctx) -> None:
@@ -301,6 +346,8 @@ def build(ctx) -> None:
                 )  # fmt: skip
                 part_id += 1
             activity_id += 1
+
+    participations += _guests(ctx, visits, activities, sites, met, agents_by_site, participations, part_id)
 
     # Today: each mediator has a visit planned, so that "Ma journée" is not empty in the demo.
     for m in mediators:

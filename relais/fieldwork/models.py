@@ -141,6 +141,8 @@ class Activity(PublicIdModel, TimestampedModel):
         related_name="+",
     )
     deleted_at = models.DateTimeField("supprimé le", null=True, blank=True)
+    # The short code typed at /e/ by agents who cannot scan the QR code; freed when the visit ends.
+    signin_code = models.CharField("code d'émargement", max_length=6, blank=True, default="")
 
     objects = ActivityQuerySet.as_manager()
 
@@ -163,6 +165,10 @@ class Activity(PublicIdModel, TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(kind=ActivityKind.WORKSHOP) | Q(level=""), name="fieldwork_activity_level_workshop_only"
+            ),
+            # Unique among the sheets that hold one (the open ones: closing a visit frees its codes).
+            models.UniqueConstraint(
+                fields=["signin_code"], condition=~Q(signin_code=""), name="fieldwork_activity_signin_code_unique"
             ),
         ]
 

@@ -217,22 +217,58 @@ def my_day(*, user, day: datetime.date) -> QuerySet[Visit]:
     )
 
 
-def activities_of(visit: Visit) -> list[Activity]:
-    live = Participation.objects.filter(deleted_at__isnull=True).select_related("agent", "direction")
-    return list(
-        visit.activities.filter(deleted_at__isnull=True)
-        .prefetch_related("topics", Prefetch("participations", queryset=live.prefetch_related("apps_installed")))
-        .order_by("created_at", "pk")
-    )
-
-
-def participants_of(activity: Activity) -> list[Participation]:
-    return list(
-        activity.participations.filter(deleted_at__isnull=True)
+def sheet_rows(activity: Activity, *, user) -> QuerySet[Participation]:
+    """The participants of `activity` that `user` may see, in sheet order: the ONE read behind every list of
+    participants (activity page, live sheet, PDF, visit summary), through the rule the exports use
+    (`Participation.objects.visible_to`), so that no screen shows an agent its reader may not see.
+    """
+    return (
+        Participation.objects.visible_to(user)
+        .filter(activity=activity)
         .select_related("agent__direction", "direction")
         .prefetch_related("apps_installed")
         .order_by("created_at", "pk")
     )
+
+
+@dataclass
+class Sheet:
+    """The participants a reader may see, and how many more are on the sheet (agents of other directions)."""
+
+    rows: list
+    hidden: int = 0
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def _alive_count(activity: Activity) -> int:
+    return activity.participations.filter(deleted_at__isnull=True).count()
+
+
+def participants_of(activity: Activity, *, user) -> Sheet:
+    """The activity's sheet as `user` may read it, with the count of the participants hidden from them."""
+    rows = list(sheet_rows(activity, user=user))
+    return Sheet(rows=rows, hidden=max(_alive_count(activity) - len(rows), 0))
+
+
+def activities_of(visit: Visit, *, user) -> list[Activity]:
+    """The visit's activities, each with the participants `user` may see prefetched and `hidden` counted."""
+    visible = (
+        Participation.objects.visible_to(user).select_related("agent", "direction").prefetch_related("apps_installed")
+    )
+    activities = list(
+        visit.activities.filter(deleted_at__isnull=True)
+        .annotate(n_alive=Count("participations", filter=Q(participations__deleted_at__isnull=True)))
+        .prefetch_related("topics", Prefetch("participations", queryset=visible.order_by("created_at", "pk")))
+        .order_by("created_at", "pk")
+    )
+    for activity in activities:
+        activity.hidden = max(activity.n_alive - len(activity.participations.all()), 0)
+    return activities
 
 
 @dataclass
@@ -249,13 +285,18 @@ class VisitSummary:
     minutes: int = 0
     by_kind: dict = field(default_factory=dict)
     followup_rows: list = field(default_factory=list)
+    hidden: int = 0
 
 
-def visit_summary(visit: Visit) -> VisitSummary:
-    """The figures shown before closing: a workshop of 10 counts 10 accompaniments; agents are counted distinct."""
+def visit_summary(visit: Visit, *, user) -> VisitSummary:
+    """The figures shown before closing: a workshop of 10 counts 10 accompaniments; agents are counted distinct.
+
+    Only the participants `user` may see are counted; `hidden` says how many others the sheets hold.
+    """
     summary = VisitSummary()
     agents = set()
-    for activity in activities_of(visit):
+    for activity in activities_of(visit, user=user):
+        summary.hidden += activity.hidden
         summary.activities += 1
         summary.minutes += activity.duration_minutes
         label = activity.get_kind_display()

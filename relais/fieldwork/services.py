@@ -7,6 +7,7 @@ in a savepoint together with the write, so two concurrent attempts cannot both s
 """
 
 import datetime
+import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -176,6 +177,8 @@ def _visit_transition(
         if extra:
             extra(current)
         current.save()
+        if to in (VisitStatus.DONE, VisitStatus.CANCELLED):
+            _free_signin_codes(current)
         journal_record(
             acting_user=acting_user,
             action=action,
@@ -277,6 +280,7 @@ def visit_delete(*, visit: Visit, acting_user) -> None:
         return
     visit.deleted_at = timezone.now()
     visit.save(update_fields=["deleted_at", "updated_at"])
+    _free_signin_codes(visit)
     journal_record(
         acting_user=acting_user, action="fieldwork.visit_delete", obj=visit, payload={"site": str(visit.site)}
     )
@@ -382,13 +386,50 @@ def activity_update(*, activity: Activity, acting_user, topics: Iterable[Topic] 
     return changes
 
 
+# No 0/O, 1/I/L, 5/S, 2/Z, 8/B: read aloud or copied from a sheet by hand, none of them can be mistaken.
+SIGNIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+SIGNIN_CODE_LENGTH = 6
+
+
+def _free_signin_codes(visit: Visit) -> None:
+    Activity.objects.filter(visit=visit).exclude(signin_code="").update(signin_code="")
+
+
+def activity_signin_code(*, activity: Activity) -> str:
+    """The activity's short sign-in code, drawn at random (`secrets`) the first time, unique among open sheets.
+
+    25 letters and digits to the 6th are 244 million codes for a few dozen open sheets: a collision is
+    rare, and the unique constraint turns it into one more draw.
+    """
+    if activity.signin_code:
+        return activity.signin_code
+    for _ in range(10):
+        code = "".join(secrets.choice(SIGNIN_CODE_ALPHABET) for _ in range(SIGNIN_CODE_LENGTH))
+        try:
+            with transaction.atomic():
+                if Activity.objects.filter(pk=activity.pk, signin_code="").update(signin_code=code):
+                    activity.signin_code = code
+                    return code
+        except IntegrityError:
+            continue  # another open sheet holds it
+        activity.signin_code = Activity.objects.values_list("signin_code", flat=True).get(pk=activity.pk)
+        return activity.signin_code  # given by a concurrent request
+    raise RuntimeError("no free sign-in code after 10 draws")
+
+
+def normalise_signin_code(value: str) -> str:
+    """What an agent typed, as a code: case, spaces and dashes ignored."""
+    return "".join(ch for ch in (value or "").upper() if ch.isalnum())[: SIGNIN_CODE_LENGTH * 2]
+
+
 @transaction.atomic
 def activity_delete(*, activity: Activity, acting_user) -> None:
     """Soft-delete an activity and leave its participants out of every count; journaled."""
     if activity.deleted_at is not None:
         return
     activity.deleted_at = timezone.now()
-    activity.save(update_fields=["deleted_at", "updated_at"])
+    activity.signin_code = ""
+    activity.save(update_fields=["deleted_at", "signin_code", "updated_at"])
     journal_record(acting_user=acting_user, action="fieldwork.activity_delete", obj=activity, payload={})
 
 

@@ -1,7 +1,8 @@
 """Pages for agents without an account: the help form behind the posters' QR code, the one-click survey.
 
-Abuse protection of the public form: CSRF, a honeypot field, a per-IP rate limit kept in Django's cache,
-and size limits (on the body and on every field). The poster itself is for the team (login required).
+Abuse protection of the public form: CSRF, a honeypot field, rate limits kept in the host's cache (per loaded
+form, and a per-address ceiling high enough for a city's single proxy address: `relais.core.cache`), and size
+limits (on the body and on every field). The poster itself is for the team (login required).
 """
 
 import logging
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from relais.agents.models import Agent
-from relais.core.cache import count_hit
+from relais.core.cache import address_limit, form_token, form_token_limit, over_limit
 from relais.core.text import fold
 from relais.helpdesk import notifications, permissions, services
 from relais.helpdesk.enums import Channel
@@ -72,13 +73,18 @@ class PublicForm(forms.Form):
         return data
 
 
-def _client_ip(request) -> str:
-    # Behind a reverse proxy, REMOTE_ADDR must be set from X-Forwarded-For by the proxy layer, not trusted here.
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _rate_limited(request) -> bool:
-    return count_hit(f"relais:helpdesk:public:{_client_ip(request)}", RATE_WINDOW) > settings.RELAIS_PUBLIC_FORM_RATE
+    """RELAIS_PUBLIC_FORM_RATE posts per loaded form and hour, under the public pages' per-address ceiling."""
+    return over_limit(
+        form_token_limit(
+            request,
+            request.POST.get("form_token"),
+            "helpdesk-public",
+            count=settings.RELAIS_PUBLIC_FORM_RATE,
+            window=RATE_WINDOW,
+        ),
+        address_limit(request, "helpdesk-public"),
+    )
 
 
 def _site_from(value) -> Site | None:
@@ -137,7 +143,12 @@ def public_form(request):
             return redirect("helpdesk:public_thanks", token)
     else:
         form = PublicForm()
-    return render(request, "helpdesk/public_form.html", {"form": form, "site": site})
+    context = {
+        "form": form,
+        "site": site,
+        "form_token": request.POST.get("form_token") or form_token("helpdesk-public"),
+    }
+    return render(request, "helpdesk/public_form.html", context)
 
 
 @login_not_required

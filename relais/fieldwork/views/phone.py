@@ -146,7 +146,7 @@ def visit_detail(request, public_id):
         "fieldwork/visit_detail.html",
         {
             "visit": visit,
-            "activities": selectors.activities_of(visit),
+            "activities": selectors.activities_of(visit, user=request.user),
             "can_edit": permissions.can_edit_visit(request.user, visit),
             "can_delete": permissions.can_delete_visit(request.user, visit),
             "notes_form": VisitNotesForm(initial={"notes": visit.notes}),
@@ -220,7 +220,7 @@ def visit_summary(request, public_id):
         "fieldwork/visit_summary.html",
         {
             "visit": visit,
-            "summary": selectors.visit_summary(visit),
+            "summary": selectors.visit_summary(visit, user=request.user),
             "can_edit": permissions.can_edit_visit(request.user, visit),
         },
     )
@@ -363,10 +363,12 @@ def activity_update(request, public_id):
 
 def _activity_context(request, activity: Activity) -> dict:
     visit = activity.visit
+    sheet = selectors.participants_of(activity, user=request.user)
     return {
         "activity": activity,
         "visit": visit,
-        "participants": selectors.participants_of(activity),
+        "participants": sheet,
+        "hidden": sheet.hidden,
         "can_edit": permissions.can_edit_visit(request.user, visit),
         "can_record": permissions.can_record_outcome(request.user, visit),
         "tools": _app_tools(),

@@ -14,8 +14,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
@@ -26,17 +27,33 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from relais.agents.models import Agent
-from relais.core.cache import count_hit
+from relais.core.cache import (
+    Limit,
+    address_limit,
+    client_address,
+    form_token,
+    form_token_limit,
+    limit_reached,
+    over_limit,
+)
 from relais.core.text import fold
 from relais.fieldwork import permissions, selectors, services
 from relais.fieldwork.enums import ActivityKind, SignInMethod, VisitStatus
 from relais.fieldwork.forms import PublicSignInForm
 from relais.fieldwork.models import Activity
+from relais.fieldwork.templatetags.fieldwork import hidden_label
 
 SIGNER_SALT = "relais.fieldwork.signin"
 TOKEN_MAX_AGE = 6 * 60 * 60  # a workshop's day: the link dies well before the next one
-RATE_PER_ADDRESS = (20, 10 * 60)  # attempts, seconds
-RATE_PER_TOKEN = (300, 60 * 60)
+
+
+# A sheet takes as many sign-ins as its site could send (its agents in post, at least a room's worth) plus a
+# margin for typos and retries; a loaded form, a phone's own retries; the address, only a ceiling that a site's
+# shared Wi-Fi stays under (RELAIS_PUBLIC_ADDRESS_RATE). See relais.core.cache.
+MIN_SHEET_CAPACITY = 40
+SHEET_MARGIN = 1.5
+FORM_POSTS, FORM_WINDOW = 10, 10 * 60  # posts of one loaded form, seconds
+CODE_MISSES = (30, 10 * 60)  # wrong codes typed from one address, seconds
 
 
 def signin_token(activity: Activity) -> str:
@@ -56,13 +73,11 @@ def _activity_from_token(token: str) -> Activity:
     )
 
 
-def _over_limit(key: str, limit: tuple[int, int]) -> bool:
-    count, window = limit
-    return count_hit(key, window) > count
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+def sheet_limit(activity: Activity) -> Limit:
+    """Sign-in posts one sheet accepts during its token's life: its site's capacity plus a margin."""
+    on_site = Agent.objects.in_post().filter(site_id=activity.visit.site_id).count()
+    capacity = max(on_site, MIN_SHEET_CAPACITY)
+    return Limit(f"fw-signin:activity:{activity.pk}", int(capacity * SHEET_MARGIN), TOKEN_MAX_AGE)
 
 
 def _signin_url(request, activity: Activity) -> str:
@@ -84,7 +99,12 @@ def activity_signin(request, public_id):
     from relais.fieldwork.views.phone import _activity_context
 
     activity = _editable_activity(request, public_id)
-    context = _activity_context(request, activity) | {"signin_url": _signin_url(request, activity)}
+    code = services.activity_signin_code(activity=activity)
+    context = _activity_context(request, activity) | {
+        "signin_url": _signin_url(request, activity),
+        "signin_code": code,
+        "code_page": request.build_absolute_uri(reverse("signin_code")),
+    }
     return render(request, "fieldwork/activity_signin.html", context)
 
 
@@ -121,20 +141,47 @@ def _find_agent(activity: Activity, data: dict) -> Agent | None:
     return on_site[0] if len(on_site) == 1 else None
 
 
+def _keep_unknown_matricule(activity: Activity, data: dict) -> None:
+    """An unknown matricule goes on the sheet "à vérifier", like an unknown name: the mediator checks it."""
+    direction = data["direction"] or activity.visit.site.direction
+    if direction is None:
+        return  # nowhere to count it; the answer stays the same
+    services.participant_add(
+        activity=activity,
+        acting_user=None,
+        direction=direction,
+        walk_in_label=f"Matricule {data['matricule'][:32]} (à vérifier)",
+        signed_in_by=SignInMethod.SELF,
+    )
+
+
+def _public_page(request, activity, context, status=200):
+    return render(request, "fieldwork/public_signin.html", {"activity": activity, **context}, status=status)
+
+
 @login_not_required
 @never_cache
 @csrf_protect
 def public_signin(request, token):
-    """The agent's own phone: sign in on the workshop sheet, in plain French, without an account."""
+    """The agent's own phone: sign in on the workshop sheet, in plain French, without an account.
+
+    Whatever was typed (a known matricule, an unknown one, a name), a valid form gets the same answer: the page
+    must not tell whether a matricule exists. What is not found is kept "à vérifier" for the mediator.
+    """
     activity = _activity_from_token(token)
+    if activity.visit.status == VisitStatus.DONE:
+        return _public_page(request, activity, {"closed": True}, status=410)
     form = PublicSignInForm(request.POST or None)
-    status = 200
-    outcome = None
     if request.method == "POST":
-        if _over_limit(f"fw-signin:ip:{_client_address(request)}", RATE_PER_ADDRESS) or _over_limit(
-            f"fw-signin:tok:{activity.pk}", RATE_PER_TOKEN
-        ):
-            return render(request, "fieldwork/public_signin.html", {"activity": activity, "limited": True}, status=429)
+        limits = (
+            sheet_limit(activity),
+            form_token_limit(
+                request, request.POST.get("form_token"), "fw-signin", count=FORM_POSTS, window=FORM_WINDOW
+            ),
+            address_limit(request, "fw-signin"),
+        )
+        if over_limit(*limits):
+            return _public_page(request, activity, {"limited": True}, status=429)
         if form.is_valid():
             data = form.cleaned_data
             agent = _find_agent(activity, data)
@@ -143,10 +190,8 @@ def public_signin(request, token):
                     services.participant_add(
                         activity=activity, acting_user=None, agent=agent, signed_in_by=SignInMethod.SELF
                     )
-                    outcome = "found"
                 elif data["matricule"]:
-                    form.add_error("matricule", "Ce matricule est inconnu. Vérifiez-le, ou écrivez votre nom.")
-                    status = 422
+                    _keep_unknown_matricule(activity, data)
                 else:
                     services.participant_add(
                         activity=activity,
@@ -155,18 +200,42 @@ def public_signin(request, token):
                         walk_in_label=f"{data['first_name']} {data['last_name']}".strip(),
                         signed_in_by=SignInMethod.SELF,
                     )
-                    outcome = "to_check"
             except ValidationError as exc:
                 form.add_error(None, exc)
-                status = 422
-        else:
-            status = 422
-    return render(
-        request,
-        "fieldwork/public_signin.html",
-        {"activity": activity, "form": form, "outcome": outcome, "limited": False},
-        status=status,
+            else:
+                return _public_page(request, activity, {"done": True})
+        return _public_page(request, activity, {"form": form, "form_token": form_token("fw-signin")}, status=422)
+    return _public_page(request, activity, {"form": form, "form_token": form_token("fw-signin")})
+
+
+@login_not_required
+@never_cache
+def signin_code(request, code: str = ""):
+    """The short address for agents who cannot scan: /e/ asks for the sheet's code, /e/ABC234 opens its sheet.
+
+    Only open sheets of the day answer; wrong codes are counted per address (guessing one is hopeless at
+    244 million codes, and the count stops a script trying).
+    """
+    code = services.normalise_signin_code(code or request.GET.get("code", ""))
+    if not code:
+        return render(request, "fieldwork/signin_code.html", {})
+    address = client_address(request)
+    misses = Limit(f"fw-code-miss:ip:{address}", *CODE_MISSES)
+    if over_limit(address_limit(request, "fw-code")) or limit_reached(misses):
+        return render(request, "fieldwork/signin_code.html", {"limited": True, "code": code}, status=429)
+    activity = (
+        Activity.objects.alive()
+        .filter(
+            signin_code=code,
+            visit__status__in=(VisitStatus.PLANNED, VisitStatus.UNDER_WAY),
+            visit__date=timezone.localdate(),
+        )
+        .first()
     )
+    if activity is None:
+        over_limit(misses)
+        return render(request, "fieldwork/signin_code.html", {"unknown": True, "code": code}, status=404)
+    return redirect("fieldwork:public_signin", token=signin_token(activity))
 
 
 @require_GET
@@ -199,10 +268,21 @@ def activity_sheet_pdf(request, public_id):
             styles["Normal"],
         ),
         Paragraph(f"Médiation : {mediators}", styles["Normal"]),
+    ]
+    if permissions.can_edit_visit(request.user, visit):
+        code = services.activity_signin_code(activity=activity)
+        story.append(
+            Paragraph(
+                f"Sans QR code, sur votre téléphone : <b>{request.build_absolute_uri(reverse('signin_code'))}</b> "
+                f"puis le code <b>{code}</b>",
+                styles["Normal"],
+            )
+        )
+    story += [
         Spacer(1, 6 * mm),
     ]
     rows = [["N°", "Nom et prénom", "Matricule ou direction", "Signature"]]
-    participants = selectors.participants_of(activity)
+    participants = selectors.participants_of(activity, user=request.user)
     for n, p in enumerate(participants, start=1):
         who = p.agent.matricule if p.agent_id else (p.direction.code if p.direction_id else "")
         name = (
@@ -231,6 +311,8 @@ def activity_sheet_pdf(request, public_id):
         )
     )
     story.append(table)
+    if participants.hidden:
+        story += [Spacer(1, 3 * mm), Paragraph(hidden_label(participants.hidden), styles["Normal"])]
     doc.build(story)
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="emargement-{visit.date:%Y%m%d}.pdf"'
