@@ -16,7 +16,15 @@ from relais.journal.services import journal_record
 from relais.planning import baseline, solver, validate
 from relais.planning.enums import PlanStatus
 from relais.planning.models import CalendarFeed, Plan, PlannedVisit, PriorityWeights
-from relais.planning.selectors import as_time, build_week, mediators_queryset, minutes, site_windows, week_mediator_days
+from relais.planning.selectors import (
+    Reinforcement,
+    as_time,
+    build_week,
+    mediators_queryset,
+    minutes,
+    site_windows,
+    week_mediator_days,
+)
 
 
 @dataclass
@@ -30,6 +38,10 @@ class Outcome:
     upper_bound: int | None
     problems: list[str]
     bound_detail: dict | None = None  # baseline.Bound.as_dict(): each bound, rounds, seconds
+
+    @property
+    def reinforcements(self) -> int:
+        return sum(isinstance(u, Reinforcement) for u in self.week.mediators.values())
 
     def summary(self) -> dict:
         ub, reached, greedy, ratio = self.upper_bound, self.plan.agents, self.greedy.agents, self.ratio_greedy.agents
@@ -48,6 +60,8 @@ class Outcome:
             "gain_over_greedy": round(reached / greedy - 1, 4) if greedy else None,
             "gain_over_ratio_greedy": round(reached / ratio - 1, 4) if ratio else None,
             "solve_seconds": round(self.plan.seconds, 2),
+            "mediators": len(self.week.mediators),
+            "reinforcements": self.reinforcements,
             "mediator_days": len(self.week.instance.mediator_days),
             "candidate_sites": len(self.week.instance.sites),
             "fixed_visits": len(self.week.instance.fixed),
@@ -114,6 +128,9 @@ def plan_draw(
     Rules: each site at most once a week; sessions inside the sites' windows and the mediators'
     availability; the plan is checked by the independent validator and any problem is kept in its notes.
     """
+    if mediators is not None and any(isinstance(m, Reinforcement) for m in mediators):
+        # A what-if is a figure, not a plan: its hypothetical mediators must never become rows.
+        raise ValidationError("Un planning avec des renforts hypothétiques ne s'enregistre pas.")
     if plan is None:
         plan = Plan.objects.filter(week_start=week_start).order_by("-created_at").first()
     if plan is None:

@@ -231,3 +231,52 @@ def test_forecast_pace_from_plan_and_page(world, client, users):
 
 def test_weights_default_row_is_unsaved_until_edited(db):
     assert PriorityWeights.current().pk is None
+
+
+def test_plan_week_what_if_adds_reinforcements_never_saved(world, tmp_path):
+    """Planning the team that is coming: 4 mediators asked, a team of 1 → 3 renforts, more agents reached."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from relais.accounts.models import User
+
+    # A team of one, who can only work on Monday this week: the reinforcements make the difference.
+    world["mediators"][1].is_active = False
+    world["mediators"][1].save()
+    for m in world["mediators"][:1]:
+        Absence.objects.create(
+            mediator=m, starts_on=WEEK + datetime.timedelta(days=1), ends_on=WEEK + datetime.timedelta(days=4)
+        )
+    users_before = User.objects.count()
+
+    def run(n, name):
+        out, text = tmp_path / name, StringIO()
+        call_command(
+            "plan_week",
+            "--week",
+            "2026-W49",
+            "--mediators",
+            str(n),
+            "--time-limit",
+            "1",
+            "--json",
+            str(out),
+            stdout=text,
+        )
+        return json.loads(out.read_text()), text.getvalue()
+
+    team_doc, team_text = run(1, "team.json")
+    doc, text = run(4, "whatif.json")
+    assert "renfort" not in team_text and team_doc["reinforcements"] == 0
+    assert "3 renforts hypothétiques" in text
+    assert doc["reinforcements"] == 3 and doc["summary"]["mediators"] == 4
+    assert {r["mediator"] for r in doc["routes"]} & {"Renfort 1", "Renfort 2", "Renfort 3"}
+    assert doc["summary"]["agents_reached"] > team_doc["summary"]["agents_reached"]
+    assert doc["summary"]["feasible"]
+    assert User.objects.count() == users_before
+    with pytest.raises(Exception, match="renforts"):
+        call_command(
+            "plan_week", "--week", "2026-W49", "--mediators", "4", "--save", "--json", str(tmp_path / "x.json")
+        )
+    assert not PlannedVisit.objects.exists()
