@@ -8,6 +8,13 @@ from relais.planning.selectors import mediators_queryset
 
 class WeekForm(forms.Form):
     semaine = forms.CharField(label="Semaine (AAAA-Wnn)", max_length=8)
+    mediators = forms.IntegerField(
+        label="Avec combien de médiateurs ? (simulation si plus que l'équipe)",
+        required=False,
+        min_value=1,
+        max_value=200,
+        error_messages={"min_value": "Au moins 1 médiateur.", "max_value": "200 médiateurs au plus."},
+    )
 
 
 class MoveForm(forms.Form):

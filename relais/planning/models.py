@@ -13,7 +13,7 @@ from django.db.models import F, Q
 
 from relais.accounts.enums import Role
 from relais.core.models import PublicIdModel, TimestampedModel
-from relais.planning.enums import PlanStatus
+from relais.planning.enums import PlanStatus, RunStatus
 
 
 class PriorityWeights(TimestampedModel):
@@ -237,3 +237,45 @@ class PlannedVisit(PublicIdModel, TimestampedModel):
     @property
     def is_fixed(self) -> bool:
         return self.locked or self.is_confirmed
+
+
+class PlanRun(PublicIdModel, TimestampedModel):
+    """One "Proposer un planning" (or what-if) computed by the worker; the page follows its progress.
+
+    A what-if (more mediators than the team) keeps only its figures in `result`: its hypothetical
+    mediators never become rows.
+    """
+
+    week_start = models.DateField("semaine du")
+    mediators = models.PositiveSmallIntegerField("médiateurs demandés", null=True, blank=True)
+    status = models.CharField("état", max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    phase = models.CharField("étape", max_length=120, blank=True)
+    progress_percent = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    error = models.TextField("erreur", blank=True)
+    result = models.JSONField("résumé", default=dict, blank=True)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "calcul de planning"
+        verbose_name_plural = "calculs de planning"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="planning_planrun_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"Calcul du planning du {self.week_start:%d/%m/%Y}"
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def iso_week(self) -> str:
+        year, week, _ = self.week_start.isocalendar()
+        return f"{year}-W{week:02d}"

@@ -88,6 +88,36 @@ def mediators_queryset():
     return User.objects.filter(role=Role.MEDIATOR, is_active=True).order_by("last_name", "first_name", "pk")
 
 
+@dataclass(frozen=True)
+class Reinforcement:
+    """A hypothetical mediator of a what-if ("renfort"): default profile, an office of the team; never saved."""
+
+    number: int
+    office: tuple[float, float]
+
+    @property
+    def pk(self) -> str:
+        return f"renfort-{self.number}"
+
+    def __str__(self) -> str:
+        return f"Renfort {self.number}"
+
+
+def team_for(count: int | None) -> tuple[list, int]:
+    """The first `count` active mediators, plus reinforcements when `count` exceeds the team.
+
+    Returns (mediators, reinforcements). Reinforcements start from the team's offices in turn (the
+    default office when the team has none), with the default hours and every weekday worked.
+    """
+    team = list(mediators_queryset())
+    if count is None or count <= len(team):
+        return (team if count is None else team[:count]), 0
+    offices = [p.start_point for p in MediatorProfile.objects.filter(user__in=team).order_by("user_id")]
+    offices = offices or [MediatorProfile().start_point]
+    extra = [Reinforcement(i + 1, offices[i % len(offices)]) for i in range(count - len(team))]
+    return team + extra, len(extra)
+
+
 @dataclass
 class Week:
     """A solver instance for one week, with the way back to Relais rows."""
@@ -104,11 +134,17 @@ class Week:
 
 def week_mediator_days(week_start: datetime.date, mediators: list[User]) -> tuple[list[solver.MediatorDay], list[str]]:
     """Each mediator's working days of the week, minus public holidays, absences and part-time days off."""
-    profiles = {p.user_id: p for p in MediatorProfile.objects.filter(user__in=mediators)}
+    real = [u for u in mediators if not isinstance(u, Reinforcement)]
+    profiles = {p.user_id: p for p in MediatorProfile.objects.filter(user__in=real)}
+    profiles |= {
+        u.pk: MediatorProfile(office_latitude=u.office[0], office_longitude=u.office[1])
+        for u in mediators
+        if isinstance(u, Reinforcement)
+    }
     days = [week_start + datetime.timedelta(days=d) for d in range(WORK_DAYS)]
     french = holidays.France(years={d.year for d in days})
     absences = defaultdict(list)
-    for a in Absence.objects.filter(mediator__in=mediators, starts_on__lte=days[-1], ends_on__gte=days[0]):
+    for a in Absence.objects.filter(mediator__in=real, starts_on__lte=days[-1], ends_on__gte=days[0]):
         absences[a.mediator_id].append(a)
     mediator_days, skipped = [], []
     for d, day in enumerate(days):

@@ -14,9 +14,18 @@ from relais.fieldwork.models import Visit
 from relais.fieldwork.services import visit_create
 from relais.journal.services import journal_record
 from relais.planning import baseline, solver, validate
-from relais.planning.enums import PlanStatus
-from relais.planning.models import CalendarFeed, Plan, PlannedVisit, PriorityWeights
-from relais.planning.selectors import as_time, build_week, mediators_queryset, minutes, site_windows, week_mediator_days
+from relais.planning.enums import PlanStatus, RunStatus
+from relais.planning.models import CalendarFeed, Plan, PlannedVisit, PlanRun, PriorityWeights
+from relais.planning.selectors import (
+    Reinforcement,
+    as_time,
+    build_week,
+    mediators_queryset,
+    minutes,
+    site_windows,
+    team_for,
+    week_mediator_days,
+)
 
 
 @dataclass
@@ -30,6 +39,10 @@ class Outcome:
     upper_bound: int | None
     problems: list[str]
     bound_detail: dict | None = None  # baseline.Bound.as_dict(): each bound, rounds, seconds
+
+    @property
+    def reinforcements(self) -> int:
+        return sum(isinstance(u, Reinforcement) for u in self.week.mediators.values())
 
     def summary(self) -> dict:
         ub, reached, greedy, ratio = self.upper_bound, self.plan.agents, self.greedy.agents, self.ratio_greedy.agents
@@ -48,6 +61,8 @@ class Outcome:
             "gain_over_greedy": round(reached / greedy - 1, 4) if greedy else None,
             "gain_over_ratio_greedy": round(reached / ratio - 1, 4) if ratio else None,
             "solve_seconds": round(self.plan.seconds, 2),
+            "mediators": len(self.week.mediators),
+            "reinforcements": self.reinforcements,
             "mediator_days": len(self.week.instance.mediator_days),
             "candidate_sites": len(self.week.instance.sites),
             "fixed_visits": len(self.week.instance.fixed),
@@ -65,17 +80,21 @@ def draw_week(
     with_bound: bool = True,
     seed: int = 1,
     bound_time_limit: float | None = None,
+    progress=None,
 ) -> Outcome:
     """Solve a week without writing anything: the plan, both greedy references and the upper bound.
 
     `time_limit` covers everything the plan needs: building the instance, the greedy plans and the search.
     The bound is computed afterwards, with its own budget (`bound_time_limit`, default the same).
     """
+    progress = progress or (lambda phase, percent: None)
     began = time.perf_counter()
+    progress("Préparation de la semaine (sites, fenêtres, médiateurs)", 5)
     week = build_week(week_start, mediators=mediators, fixed_planned=list(fixed_planned))
     nearest = baseline.greedy_nearest(week.instance)
     ratio = baseline.greedy_ratio(week.instance)
     start = max((ratio, nearest), key=lambda p: p.agents)
+    progress("Recherche du meilleur planning", 20)
     # Half a second kept for handing the routes over and checking them.
     remaining = max(time_limit - (time.perf_counter() - began) - 0.5, 0.5)
     plan = solver.solve(week.instance, time_limit=remaining, seed=seed, warm_start=start)
@@ -84,6 +103,7 @@ def draw_week(
     plan.seconds = time.perf_counter() - began
     found = None
     if with_bound:
+        progress("Calcul du mieux possible cette semaine", 70)
         found = baseline.bound(
             week.instance, time_limit=time_limit if bound_time_limit is None else bound_time_limit, start=plan
         )
@@ -108,12 +128,16 @@ def plan_draw(
     with_bound: bool = True,
     plan: Plan | None = None,
     bound_time_limit: float | None = None,
+    progress=None,
 ) -> tuple[Plan, Outcome]:
     """Draw (or re-draw) the week's plan; locked and confirmed visits are kept as they are.
 
     Rules: each site at most once a week; sessions inside the sites' windows and the mediators'
     availability; the plan is checked by the independent validator and any problem is kept in its notes.
     """
+    if mediators is not None and any(isinstance(m, Reinforcement) for m in mediators):
+        # A what-if is a figure, not a plan: its hypothetical mediators must never become rows.
+        raise ValidationError("Un planning avec des renforts hypothétiques ne s'enregistre pas.")
     if plan is None:
         plan = Plan.objects.filter(week_start=week_start).order_by("-created_at").first()
     if plan is None:
@@ -126,6 +150,7 @@ def plan_draw(
         fixed_planned=kept,
         with_bound=with_bound,
         bound_time_limit=bound_time_limit,
+        progress=progress,
     )
     week = outcome.week
     plan.visits.filter(locked=False, fieldwork_visit__isnull=True).delete()
@@ -175,6 +200,57 @@ def plan_draw(
         },
     )
     return plan, outcome
+
+
+@transaction.atomic
+def plan_run_start(*, acting_user, week_start: datetime.date, mediators: int | None = None) -> PlanRun:
+    """Queue the drawing of a week (or a what-if with `mediators` above the team) for the worker."""
+    from relais.planning.tasks import plan_run_process
+
+    if mediators is not None and mediators < 1:
+        raise ValidationError("Nombre de médiateurs : au moins 1.")
+    run = PlanRun.objects.create(week_start=week_start, mediators=mediators, created_by=acting_user, phase="En attente")
+    journal_record(
+        acting_user=acting_user,
+        action="planning.run_start",
+        obj=run,
+        payload={"semaine": run.iso_week, "médiateurs": mediators},
+    )
+    transaction.on_commit(lambda: plan_run_process.enqueue(run.pk))
+    return run
+
+
+def plan_run_execute(*, run: PlanRun, time_limit: float | None = None) -> PlanRun:
+    """Compute the run: the week's plan saved as a draft, or, for a what-if, only its figures.
+
+    A what-if (more mediators than the team) is never saved as a plan: reinforcements are not people.
+    """
+    from django.conf import settings
+
+    limit = time_limit or getattr(settings, "RELAIS_PLANNING_TIME_LIMIT", 20)
+
+    def progress(phase: str, percent: int):
+        PlanRun.objects.filter(pk=run.pk).update(phase=phase, progress_percent=percent, status=RunStatus.RUNNING)
+
+    progress("Démarrage", 1)
+    team, reinforcements = team_for(run.mediators)
+    if reinforcements:
+        outcome = draw_week(run.week_start, time_limit=limit, mediators=team, progress=progress)
+        plan = None
+    else:
+        plan, outcome = plan_draw(
+            acting_user=run.created_by,
+            week_start=run.week_start,
+            time_limit=limit,
+            mediators=team if run.mediators else None,
+            progress=progress,
+        )
+    run.refresh_from_db()
+    run.result = outcome.summary()
+    run.plan = plan
+    run.status, run.phase, run.progress_percent = RunStatus.DONE, "Terminé", 100
+    run.save()
+    return run
 
 
 def _fieldwork_visits_of_week(week_start: datetime.date) -> dict:

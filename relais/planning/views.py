@@ -2,7 +2,6 @@ import datetime
 import math
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +15,9 @@ from relais.fieldwork.enums import VisitStatus
 from relais.fieldwork.models import Visit
 from relais.organisation.models import Site
 from relais.planning import forecast, ical, services
+from relais.planning.enums import RunStatus
 from relais.planning.forms import ForecastForm, MoveForm, WeekForm, WeightsForm
-from relais.planning.models import CalendarFeed, Plan, PlannedVisit, PriorityWeights
+from relais.planning.models import CalendarFeed, Plan, PlannedVisit, PlanRun, PriorityWeights
 from relais.planning.permissions import can_plan, can_view_forecast, can_view_own_visits, can_view_site_priority
 from relais.planning.scoring import campaign_tool, site_scores
 from relais.planning.selectors import mediators_queryset, next_week, parse_week, site_windows
@@ -116,6 +116,10 @@ def week(request):
         "map_day": map_day,
         "problems": services.plan_problems(plan) if plan else [],
         "unconfirmed": sum(1 for v in visits if not v.is_confirmed),
+        "team_size": len(mediators),
+        "running": PlanRun.objects.visible_to(request.user)
+        .filter(week_start=week_start, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+        .first(),
         "ratio": round(100 * plan.agents_reached / plan.upper_bound) if plan and plan.upper_bound else None,
         "gain": round(100 * (plan.agents_reached / plan.greedy_agents - 1)) if plan and plan.greedy_agents else None,
     }
@@ -127,22 +131,36 @@ def generate(request):
     _require(can_plan(request.user))
     form = WeekForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Indiquez une semaine.")
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs) or "Indiquez une semaine.")
         return redirect("planning:plan_week")
     try:
         week_start = parse_week(form.cleaned_data["semaine"])
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("planning:plan_week")
-    limit = getattr(settings, "RELAIS_PLANNING_TIME_LIMIT", 20)
-    plan, outcome = services.plan_draw(acting_user=request.user, week_start=week_start, time_limit=limit)
-    s = outcome.summary()
-    messages.success(
-        request,
-        f"Planning calculé : {s['visits']} visites, {s['agents_reached']} agents atteints "
-        f"(méthode simple : {s['greedy_agents']}).",
+    # The plan and its bound take longer than a web request may last: the worker computes them.
+    run = services.plan_run_start(
+        acting_user=request.user, week_start=week_start, mediators=form.cleaned_data.get("mediators")
     )
-    return redirect(f"{reverse('planning:plan_week')}?semaine={plan.iso_week}")
+    return redirect("planning:run_detail", public_id=run.public_id)
+
+
+def _run(request, public_id) -> PlanRun:
+    _require(can_plan(request.user))
+    return get_object_or_404(PlanRun.objects.visible_to(request.user).select_related("plan"), public_id=public_id)
+
+
+def run_detail(request, public_id):
+    run = _run(request, public_id)
+    return render(request, "planning/run.html", {"run": run})
+
+
+def run_progress(request, public_id):
+    run = _run(request, public_id)
+    response = render(request, "planning/run.html#progress", {"run": run})
+    if not run.is_in_progress:
+        response["HX-Refresh"] = "true"  # the whole page then shows the result
+    return response
 
 
 @require_POST

@@ -46,8 +46,11 @@ def test_coordinator_generates_adjusts_and_confirms_a_week(paris, open_page):
     page.goto(f"{paris}/planification/?semaine=2026-W49")
     assert_accessible(page, "planning vide")
     page.get_by_role("button", name="Proposer un planning").click()
+    page.wait_for_selector("#result-title")
+    assert "agents atteints" in page.content()
+    assert_accessible(page, "calcul terminé")
+    page.get_by_role("link", name="Voir le planning de la semaine").click()
     page.wait_for_selector("table.plan-calendar")
-    assert "Planning calculé" in page.content()
     assert page.locator("table.plan-calendar ul.plan-cell li").count() == 4
     assert page.locator("svg circle.map-dot").count() == 4
     assert_accessible(page, "planning calculé")
@@ -65,6 +68,7 @@ def test_coordinator_generates_adjusts_and_confirms_a_week(paris, open_page):
     assert moved.date == datetime.date(2026, 12, 4) and moved.starts_at == datetime.time(8, 0)
 
     page.get_by_role("button", name="Re-planifier le reste de la semaine").click()
+    page.get_by_role("link", name="Voir le planning de la semaine").click()
     page.wait_for_selector("table.plan-calendar")
     moved.refresh_from_db()
     assert moved.date == datetime.date(2026, 12, 4)

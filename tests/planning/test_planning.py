@@ -76,10 +76,11 @@ def test_week_respects_holidays_absences_and_part_time(world):
     assert any("férié" in s for s in ascension.skipped_days)
 
 
-def test_coordinator_draws_moves_locks_replans_and_confirms(world, client, users):
+def test_coordinator_draws_moves_locks_replans_and_confirms(world, client, users, django_capture_on_commit_callbacks):
     coordinator = users[Role.COORDINATOR]
     client.force_login(coordinator)
-    response = client.post(reverse("planning:plan_generate"), {"semaine": "2026-W49"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("planning:plan_generate"), {"semaine": "2026-W49"})
     assert response.status_code == 302
     plan = PlannedVisit.objects.first().plan
     assert plan.agents_reached == sum(v.expected_agents for v in plan.visits.all())
@@ -231,3 +232,114 @@ def test_forecast_pace_from_plan_and_page(world, client, users):
 
 def test_weights_default_row_is_unsaved_until_edited(db):
     assert PriorityWeights.current().pk is None
+
+
+def test_plan_week_what_if_adds_reinforcements_never_saved(world, tmp_path):
+    """Planning the team that is coming: 4 mediators asked, a team of 1 → 3 renforts, more agents reached."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from relais.accounts.models import User
+
+    # A team of one, who can only work on Monday this week: the reinforcements make the difference.
+    world["mediators"][1].is_active = False
+    world["mediators"][1].save()
+    for m in world["mediators"][:1]:
+        Absence.objects.create(
+            mediator=m, starts_on=WEEK + datetime.timedelta(days=1), ends_on=WEEK + datetime.timedelta(days=4)
+        )
+    users_before = User.objects.count()
+
+    def run(n, name):
+        out, text = tmp_path / name, StringIO()
+        call_command(
+            "plan_week",
+            "--week",
+            "2026-W49",
+            "--mediators",
+            str(n),
+            "--time-limit",
+            "1",
+            "--json",
+            str(out),
+            stdout=text,
+        )
+        return json.loads(out.read_text()), text.getvalue()
+
+    team_doc, team_text = run(1, "team.json")
+    doc, text = run(4, "whatif.json")
+    assert "renfort" not in team_text and team_doc["reinforcements"] == 0
+    assert "3 renforts hypothétiques" in text
+    assert doc["reinforcements"] == 3 and doc["summary"]["mediators"] == 4
+    assert {r["mediator"] for r in doc["routes"]} & {"Renfort 1", "Renfort 2", "Renfort 3"}
+    assert doc["summary"]["agents_reached"] > team_doc["summary"]["agents_reached"]
+    assert doc["summary"]["feasible"]
+    assert User.objects.count() == users_before
+    with pytest.raises(Exception, match="renforts"):
+        call_command(
+            "plan_week", "--week", "2026-W49", "--mediators", "4", "--save", "--json", str(tmp_path / "x.json")
+        )
+    assert not PlannedVisit.objects.exists()
+
+
+def test_proposing_a_plan_runs_in_the_background_with_progress(
+    world, client, users, django_capture_on_commit_callbacks
+):
+    """The request only queues the work (no 500 after 30 s); the run page shows progress, then the result."""
+    from relais.planning.models import PlanRun
+    from relais.planning.tasks import plan_run_process
+
+    client.force_login(users[Role.COORDINATOR])
+    # The enqueue waits for the commit; not running it leaves the run as the worker would find it.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("planning:plan_generate"), {"semaine": "2026-W49"})
+    run = PlanRun.objects.get()
+    assert len(callbacks) == 1 and run.status == "queued" and not PlannedVisit.objects.exists()
+    assert response["Location"] == reverse("planning:run_detail", args=[run.public_id])
+    page = client.get(response["Location"]).content.decode()
+    assert "barre-avancement" in page and "recharger cette page" in page
+    week_page = client.get(reverse("planning:plan_week"), {"semaine": "2026-W49"}).content.decode()
+    assert "Un calcul est en cours" in week_page
+
+    plan_run_process.call(run.pk)  # what the worker does
+    run.refresh_from_db()
+    assert run.status == "done" and run.plan is not None and run.plan.visits.count() == 6
+    progress = client.get(reverse("planning:run_progress", args=[run.public_id]))
+    assert progress["HX-Refresh"] == "true"
+    page = client.get(reverse("planning:run_detail", args=[run.public_id])).content.decode()
+    assert f"{run.result['agents_reached']} agents atteints" in page
+    assert "Au mieux possible cette semaine" in page and "Une méthode simple" in page
+    assert "barre-avancement" not in page
+
+
+def test_what_if_on_the_page_is_computed_but_never_saved(world, client, users, django_capture_on_commit_callbacks):
+    from relais.accounts.models import User
+    from relais.planning.models import PlanRun
+
+    client.force_login(users[Role.COORDINATOR])
+    users_before = User.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("planning:plan_generate"), {"semaine": "2026-W49", "mediators": "5"})
+    run = PlanRun.objects.get()
+    assert run.status == "done" and run.result["reinforcements"] == 3 and run.plan is None
+    assert not PlannedVisit.objects.exists() and User.objects.count() == users_before
+    page = client.get(response["Location"]).content.decode()
+    assert "simulation avec 5 médiateurs" in page and "3 renforts hypothétiques" in page
+
+
+def test_failed_run_says_so_in_french(world, client, users, monkeypatch, django_capture_on_commit_callbacks):
+    from relais.planning import services
+    from relais.planning.models import PlanRun
+
+    def boom(**kwargs):
+        raise RuntimeError("plus de mémoire")
+
+    monkeypatch.setattr(services, "plan_run_execute", boom)
+    client.force_login(users[Role.COORDINATOR])
+    with django_capture_on_commit_callbacks(execute=True):  # the backend logs the task's failure
+        client.post(reverse("planning:plan_generate"), {"semaine": "2026-W49"})
+    run = PlanRun.objects.get()
+    assert run.status == "failed"
+    page = client.get(reverse("planning:run_detail", args=[run.public_id])).content.decode()
+    assert "Erreur inattendue pendant le calcul : plus de mémoire" in page

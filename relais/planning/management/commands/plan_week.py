@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from relais.planning import services
-from relais.planning.selectors import mediators_queryset, parse_week
+from relais.planning.selectors import parse_week, team_for
 
 
 class Command(BaseCommand):
@@ -14,7 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--week", required=True, help="Semaine ISO, par exemple 2026-W49.")
-        parser.add_argument("--mediators", type=int, help="Nombre de médiateurs à planifier (les N premiers).")
+        parser.add_argument(
+            "--mediators",
+            type=int,
+            help=(
+                "Nombre de médiateurs à planifier : les N premiers, ou toute l'équipe plus des renforts "
+                "hypothétiques quand N dépasse l'équipe (jamais enregistrés)."
+            ),
+        )
         parser.add_argument("--time-limit", type=float, default=60.0, help="Secondes de calcul (60 par défaut).")
         parser.add_argument("--json", dest="json_path", required=True, help="Fichier de sortie.")
         parser.add_argument("--save", action="store_true", help="Enregistrer le planning comme brouillon.")
@@ -31,11 +38,16 @@ class Command(BaseCommand):
             week_start = parse_week(week)
         except ValidationError as exc:
             raise CommandError(exc.messages[0]) from exc
-        team = list(mediators_queryset())
-        if mediators is not None:
-            if mediators < 1 or mediators > len(team):
-                raise CommandError(f"--mediators : entre 1 et {len(team)} (médiateurs actifs dans Relais).")
-            team = team[:mediators]
+        if mediators is not None and mediators < 1:
+            raise CommandError("--mediators : au moins 1.")
+        team, reinforcements = team_for(mediators)
+        if reinforcements:
+            self.stdout.write(
+                f"Simulation : {len(team) - reinforcements} médiateurs de l'équipe + {reinforcements} renforts "
+                "hypothétiques (horaires par défaut, bureau d'un médiateur de l'équipe)."
+            )
+            if save:
+                raise CommandError("--save : un planning avec des renforts hypothétiques ne s'enregistre pas.")
         if save:
             _, outcome = services.plan_draw(
                 acting_user=None,
@@ -54,7 +66,7 @@ class Command(BaseCommand):
             user = week_data.mediators[route.mediator]
             routes.append(
                 {
-                    "mediator": user.username,
+                    "mediator": getattr(user, "username", str(user)),
                     "date": week_data.date(route.day).isoformat(),
                     "visits": [
                         {
@@ -70,7 +82,13 @@ class Command(BaseCommand):
                 }
             )
         summary = outcome.summary()
-        doc = {"week": week, "summary": summary, "skipped_days": week_data.skipped_days, "routes": routes}
+        doc = {
+            "week": week,
+            "reinforcements": reinforcements,
+            "summary": summary,
+            "skipped_days": week_data.skipped_days,
+            "routes": routes,
+        }
         with open(json_path, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, ensure_ascii=False, indent=2)
         self.stdout.write(
