@@ -97,7 +97,7 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "relais.core.templatetags.numbers"],
         },
     }
 ]
