@@ -77,3 +77,31 @@ def test_without_javascript_the_menu_is_one_scrolling_line(day, open_page):
     assert home.bounding_box()["y"] == guides.bounding_box()["y"]  # one line, scrolled sideways
     first = page.locator(".fw-list li").first.locator("a.fw-card-link").bounding_box()
     assert first["y"] + first["height"] <= PHONE["height"], first
+
+
+def test_deleting_an_activity_is_secondary_and_confirmed(day, open_page):
+    from relais.fieldwork.enums import VisitStatus
+    from relais.fieldwork.models import Activity, Visit
+    from tests.fieldwork.factories import ActivityFactory
+
+    visit = Visit.objects.get(site__name="Dépôt Bercy")
+    visit.status = VisitStatus.UNDER_WAY
+    visit.save()
+    activity = ActivityFactory(visit=visit)
+    page = open_page(PHONE)
+    log_in(page, day["url"], "mediation")
+    page.goto(f"{day['url']}/terrain/activites/{activity.public_id}/")
+    # No button deletes at one tap: the strongest button on the page is not a deletion.
+    expect(page.get_by_role("button", name="Oui, supprimer cette activité")).to_be_hidden()
+    disclosure = page.locator("summary", has_text="Supprimer cette activité")
+    back = page.get_by_role("link", name="Revenir au déplacement")
+    assert back.bounding_box()["y"] < disclosure.bounding_box()["y"]
+    assert_accessible(page, "activité")
+    disclosure.click()
+    confirm = page.get_by_role("button", name="Oui, supprimer cette activité")
+    expect(confirm).to_be_visible()
+    assert_accessible(page, "activité, suppression dépliée")
+    confirm.click()
+    expect(page.get_by_text("Activité supprimée.")).to_be_visible()
+    assert not Activity.objects.filter(pk=activity.pk, deleted_at__isnull=True).exists()
+    assert_no_problems(page)
