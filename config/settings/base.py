@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "relais.core.context_processors.relais",
+                "relais.core.context_processors.helpline",
                 "config.navigation.navigation",
             ],
             "loaders": [
@@ -227,6 +228,10 @@ RELAIS_PUBLIC_FORM_RATE = env.int("RELAIS_PUBLIC_FORM_RATE", default=5)  # publi
 
 # Who to write to about an accessibility problem (shown on the public accessibility statement, RGAA).
 RELAIS_ACCESSIBILITY_CONTACT = env.str("RELAIS_ACCESSIBILITY_CONTACT", default="")
+# The assistance line agents may call, shown on every public page, the flyers and the sign-in sheets
+# (relais.core.context_processors.helpline). Empty: the pages say nothing about a phone line.
+RELAIS_HELPLINE_PHONE = env.str("RELAIS_HELPLINE_PHONE", default="")
+RELAIS_HELPLINE_HOURS = env.str("RELAIS_HELPLINE_HOURS", default="du lundi au vendredi, de 8 h 30 à 17 h 30")
 
 # Directory sync (`manage.py sync_directory`): an LDAP / Active Directory read with a paged search.
 # RELAIS_LDAP_ATTRIBUTES overrides the attribute mapping, e.g. "employee_id=employeeNumber,login=uid".

@@ -8,6 +8,7 @@ per token; an agent not found is put on the sheet as "à vérifier" for the medi
 """
 
 import io
+from xml.sax.saxutils import escape
 
 import segno
 from django.contrib.auth.decorators import login_not_required
@@ -27,6 +28,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from relais.agents.models import Agent
 from relais.core.cache import count_hit
+from relais.core.context_processors import current_helpline
 from relais.core.text import fold
 from relais.fieldwork import permissions, selectors, services
 from relais.fieldwork.enums import ActivityKind, SignInMethod, VisitStatus
@@ -199,8 +201,10 @@ def activity_sheet_pdf(request, public_id):
             styles["Normal"],
         ),
         Paragraph(f"Médiation : {mediators}", styles["Normal"]),
-        Spacer(1, 6 * mm),
     ]
+    if (line := current_helpline()) is not None:
+        story.append(Paragraph(escape(line.sentence), styles["Normal"]))
+    story.append(Spacer(1, 6 * mm))
     rows = [["N°", "Nom et prénom", "Matricule ou direction", "Signature"]]
     participants = selectors.participants_of(activity)
     for n, p in enumerate(participants, start=1):
