@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "relais.core.context_processors.relais",
+                "relais.core.context_processors.helpline",
                 "config.navigation.navigation",
             ],
             "loaders": [
@@ -97,7 +98,7 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "relais.core.templatetags.numbers"],
         },
     }
 ]
@@ -232,6 +233,10 @@ RELAIS_TRUSTED_PROXIES = env.list("RELAIS_TRUSTED_PROXIES", default=[])
 
 # Who to write to about an accessibility problem (shown on the public accessibility statement, RGAA).
 RELAIS_ACCESSIBILITY_CONTACT = env.str("RELAIS_ACCESSIBILITY_CONTACT", default="")
+# The assistance line agents may call, shown on every public page, the flyers and the sign-in sheets
+# (relais.core.context_processors.helpline). Empty: the pages say nothing about a phone line.
+RELAIS_HELPLINE_PHONE = env.str("RELAIS_HELPLINE_PHONE", default="")
+RELAIS_HELPLINE_HOURS = env.str("RELAIS_HELPLINE_HOURS", default="du lundi au vendredi, de 8 h 30 à 17 h 30")
 
 # Imports (relais.imports): what one uploaded file may cost. The page refuses larger uploads; an XLSX
 # archive is checked before it is opened (a "zip bomb" of 150 KB can expand to gigabytes).

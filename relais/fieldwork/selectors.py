@@ -18,6 +18,9 @@ SITE_CANDIDATES = 3000
 PREFIX_CANDIDATES = 250
 WORD_CANDIDATES = 200
 MIN_SCORE = 72.0
+# Every typed word must match a word of the name at least this well (a typo or two): a mean over the words let
+# "traore jacq" list Pierre JACQUET ("jacq" perfect, "traore" matching nothing) above the threshold.
+WORD_MIN_SCORE = 70.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def _word_score(query_token: str, word: str) -> float:
 
 
 def score_name(query_tokens: list[str], search_text: str, memo: dict | None = None) -> float:
-    """Mean over the typed words of their best match among the name's words (`memo`: scores already computed)."""
+    """Mean over the typed words of their best match among the name's words (`memo`: scores already computed);
+    0 when one typed word matches no word of the name well enough (`WORD_MIN_SCORE`): every word must match."""
     words = search_text.split()
     if not query_tokens or not words:
         return 0.0
@@ -83,6 +87,8 @@ def score_name(query_tokens: list[str], search_text: str, memo: dict | None = No
                 score = memo[(token, word)] = _word_score(token, word)
             if score > best:
                 best = score
+        if best < WORD_MIN_SCORE:
+            return 0.0
         total += best
     return total / len(query_tokens)
 

@@ -1,4 +1,5 @@
-"""Reads for intervention screens: the population a request targets and its mailbox adoption before/after."""
+"""Reads for intervention screens: the population a request targets and its adoption before/after, for the
+tools the request is about."""
 
 import datetime
 from dataclasses import dataclass
@@ -94,19 +95,32 @@ def schedulable_visits(request: InterventionRequest, *, user) -> QuerySet[Visit]
     )
 
 
-def mailbox_before_after(request: InterventionRequest) -> list[ActivationRow]:
-    """Mailbox activation of the population before the intervention and after it (on the day it was done,
-    and today), with the same rule as `relais.adoption.selectors.activation_by`: accounts provisioned by
-    that day, and among them those first signed into and not disabled by then.
+# Topics that are about a tool without sharing its code (the catalogue's topic codes are the tools' codes
+# otherwise: messagerie, badgeuse, self-service-rh, intranet).
+TOPIC_TOOLS = {"teleservices": "intranet"}
 
-    "Before" is the eve of the first linked visit once it has come (activations made during the visit
-    count as "after"), else the day the request was sent.
-    """
-    tool = Tool.objects.filter(code=MAILBOX).first()
-    if tool is None:
-        return []
-    agents = population(request)
-    size = agents.count()
+
+@dataclass(frozen=True)
+class ToolAssessment:
+    tool: Tool
+    rows: list[ActivationRow]
+    from_topics: bool  # False: no topic names a tool, the mailbox is measured by default (the page says so)
+
+
+def assessed_tools(request: InterventionRequest) -> tuple[list[Tool], bool]:
+    """The tools the request is about: those its topics name (topic code = tool code, or `TOPIC_TOOLS`), in
+    catalogue order; the mailbox when none does (the programme's first tool). Second value: named by topics."""
+    codes = set()
+    for code in request.topics.values_list("code", flat=True):
+        codes.add(TOPIC_TOOLS.get(code, code))
+    tools = list(Tool.objects.filter(code__in=codes).order_by("position", "name"))
+    if tools:
+        return tools, True
+    mailbox = Tool.objects.filter(code=MAILBOX).first()
+    return ([mailbox] if mailbox else []), False
+
+
+def _days(request: InterventionRequest) -> list[tuple[str, datetime.date]]:
     today = timezone.localdate()
     first_visit = first_visit_on(request)
     if first_visit is not None and first_visit <= today:
@@ -117,9 +131,24 @@ def mailbox_before_after(request: InterventionRequest) -> list[ActivationRow]:
         days.append(("Le jour de l'intervention", request.done_on))
     if days[-1][1] != today:
         days.append(("Aujourd'hui", today))
+    return days
+
+
+def tool_before_after(
+    request: InterventionRequest, tool: Tool, *, days=None, size: int | None = None
+) -> list[ActivationRow]:
+    """Activation of `tool` in the population before the intervention and after it (on the day it was done, and
+    today), with the rule of `relais.adoption.selectors.activation_by`: accounts provisioned by that day, and
+    among them those first signed into and not disabled by then.
+
+    "Before" is the eve of the first linked visit once it has come (activations made during the visit count as
+    "after"), else the day the request was sent.
+    """
+    agents = population(request)
+    size = agents.count() if size is None else size
     accounts = ToolAccount.objects.filter(tool=tool, agent__in=agents.values("pk"))
     rows = []
-    for label, day in days:
+    for label, day in days or _days(request):
         provisioned = accounts.filter(Q(provisioned_on__lte=day) | Q(activated_on__lte=day))
         activated = accounts.filter(activated_on__lte=day).exclude(disabled_on__lte=day)
         rows.append(
@@ -132,3 +161,13 @@ def mailbox_before_after(request: InterventionRequest) -> list[ActivationRow]:
             )
         )
     return rows
+
+
+def before_after(request: InterventionRequest) -> list[ToolAssessment]:
+    """The before/after assessment of every tool the request is about (`assessed_tools`)."""
+    tools, from_topics = assessed_tools(request)
+    if not tools:
+        return []
+    days = _days(request)
+    size = population(request).count()
+    return [ToolAssessment(tool, tool_before_after(request, tool, days=days, size=size), from_topics) for tool in tools]

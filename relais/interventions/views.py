@@ -99,7 +99,7 @@ def request_detail(request, public_id):
         "services": list(item.services.all()),
         "agents_listed": item.agents.count(),
         "population_size": selectors.population(item).count(),
-        "adoption": selectors.mailbox_before_after(item),
+        "assessments": selectors.before_after(item),
         "comments": list(item.comments.select_related("author")),
         "can_triage": permissions.can_triage(user, item),
         "can_schedule": permissions.can_schedule(user, item),

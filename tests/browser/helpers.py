@@ -23,3 +23,11 @@ def log_in(page, base_url: str, username: str) -> None:
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{base_url}/")
+
+
+def log_out(page) -> None:
+    """Click "Se déconnecter", opening the phone's menu first when it is folded behind its button."""
+    toggle = page.locator("[data-relais-menu]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    page.get_by_role("button", name="Se déconnecter").click()

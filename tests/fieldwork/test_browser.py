@@ -14,7 +14,7 @@ from relais.fieldwork.enums import VisitStatus
 from relais.fieldwork.models import Participation, Visit, WriteReceipt
 from relais.journal.models import Entry
 from relais.organisation.enums import SiteKind
-from tests.browser.helpers import assert_accessible, assert_no_problems, log_in
+from tests.browser.helpers import assert_accessible, assert_no_problems, log_in, log_out
 from tests.browser.plugin import PHONE
 from tests.factories import AgentFactory, DirectionFactory, SiteFactory, ToolAccountFactory, UserFactory
 
@@ -219,7 +219,7 @@ def test_mediator_runs_a_workshop_from_a_phone(day, open_page):
     # Logging out forgets the pages kept for offline use: the next person on this phone cannot reopen them.
     kept = "caches.keys().then((keys) => keys.filter((k) => k.startsWith('relais-fieldwork-pages')).length)"
     assert page.evaluate(kept) == 1
-    page.get_by_role("button", name="Se déconnecter").click()
+    log_out(page)
     page.wait_for_url("**/compte/connexion/**")
     assert page.evaluate(kept) == 0
 

@@ -96,7 +96,7 @@ def test_hr_overview_counts_only_their_directions(city, users):
 def test_coordinator_home_shows_city_figures(client, city, users, django_assert_max_num_queries):
     client.force_login(users[Role.COORDINATOR])
     summary.ensure_fresh()  # built once per change, shared by every request (rebuild cost measured apart)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(20):  # 12 for the figures, 8 for the week on top (tests/insights/test_agenda.py)
         response = client.get(reverse("insights:home"))
     html = response.content.decode()
     assert response.status_code == 200

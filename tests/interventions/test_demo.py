@@ -48,7 +48,7 @@ def test_demo_requests_are_consistent():
     # Done requests served by visits measure "before" on the eve of the first one.
     served = requests.filter(status=RequestStatus.ASSESSED, visits__isnull=False).distinct().first()
     assert served is not None
-    assert selectors.mailbox_before_after(served)[0].label.startswith("Veille de la première visite")
+    assert selectors.before_after(served)[0].rows[0].label.startswith("Veille de la première visite")
     assert requests.filter(agents__isnull=False).exists()
     assert Entry.objects.filter(action="demo.interventions").count() == 1
 

@@ -107,7 +107,7 @@ def test_population_and_mailbox_before_after(hr, coordinator, dpe, dfpe):
         provisioned_on=today - datetime.timedelta(days=60),
         activated_on=today - datetime.timedelta(days=90),
     )
-    before, after = selectors.mailbox_before_after(req)
+    before, after = selectors.before_after(req)[0].rows
     assert (before.agents, before.accounts, before.activated) == (3, 3, 1)
     assert (after.accounts, after.activated) == (3, 2)
 

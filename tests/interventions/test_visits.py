@@ -154,10 +154,10 @@ def test_before_reference_is_the_eve_of_the_first_visit(coordinator, accepted):
 
     # The visit took place five days ago; the request was sent today (after the fact, for the record).
     Visit.objects.filter(pk=visit.pk).update(date=today - datetime.timedelta(days=5), status=VisitStatus.DONE)
-    before, after = selectors.mailbox_before_after(accepted)
+    before, after = selectors.before_after(accepted)[0].rows
     assert before.label.startswith("Veille de la première visite")
     assert before.key == (today - datetime.timedelta(days=6)).isoformat()
     assert (before.activated, after.activated) == (0, 1)
     # A visit still to come does not move the reference.
     Visit.objects.filter(pk=visit.pk).update(date=today + datetime.timedelta(days=5), status=VisitStatus.PLANNED)
-    assert selectors.mailbox_before_after(accepted)[0].label.startswith("À la demande")
+    assert selectors.before_after(accepted)[0].rows[0].label.startswith("À la demande")

@@ -8,6 +8,7 @@ per token; an agent not found is put on the sheet as "à vérifier" for the medi
 """
 
 import io
+from xml.sax.saxutils import escape
 
 import segno
 from django.contrib.auth.decorators import login_not_required
@@ -36,6 +37,7 @@ from relais.core.cache import (
     limit_reached,
     over_limit,
 )
+from relais.core.context_processors import current_helpline
 from relais.core.text import fold
 from relais.fieldwork import permissions, selectors, services
 from relais.fieldwork.enums import ActivityKind, SignInMethod, VisitStatus
@@ -278,9 +280,9 @@ def activity_sheet_pdf(request, public_id):
                 styles["Normal"],
             )
         )
-    story += [
-        Spacer(1, 6 * mm),
-    ]
+    if (line := current_helpline()) is not None:
+        story.append(Paragraph(escape(line.sentence), styles["Normal"]))
+    story.append(Spacer(1, 6 * mm))
     rows = [["N°", "Nom et prénom", "Matricule ou direction", "Signature"]]
     participants = selectors.participants_of(activity, user=request.user)
     for n, p in enumerate(participants, start=1):

@@ -5,6 +5,7 @@ from relais.accounts.enums import Role
 from relais.accounts.permissions import can_list_agents, can_view_city_overview
 from relais.accounts.scopes import direction_scope
 from relais.insights import summary
+from relais.insights.agenda import coordinator_agenda
 from relais.insights.impact import headline as impact_headline
 from relais.insights.permissions import can_view_dashboards
 from relais.insights.selectors import home_overview, mailbox_tool
@@ -42,13 +43,22 @@ def home(request):
         overview = None
         headline = ""
         behind = None
+        reading = None
         if tool is not None and (not is_hr or direction_scope(user).direction_ids):
             reading = summary.check()  # once for the page: the memo's key and the "figures taken at" note
             overview = home_overview(user=user, tool=tool, with_services=is_hr, mark=reading.mark)
             if not is_hr:
                 headline = impact_headline(user=user, tool=tool, mark=reading.mark)
             behind = reading.behind
-        context |= {"overview": overview, "is_hr": is_hr, "tool": tool, "headline": headline, "behind": behind}
+        agenda = None if is_hr else coordinator_agenda(user=user, overview=overview, reading=reading)
+        context |= {
+            "overview": overview,
+            "is_hr": is_hr,
+            "tool": tool,
+            "headline": headline,
+            "behind": behind,
+            "agenda": agenda,
+        }
         return render(request, "insights/home_overview.html", context)
     if user.role == Role.MEDIATOR:
         return render(request, "insights/home_mediator.html", context | _mediator_context(user))

@@ -1,5 +1,19 @@
 // Minimal behaviour, hooked on data-relais-* attributes (no inline scripts: the CSP forbids them).
 document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.classList.add("js");
+  // The main menu's disclosure button (base.html): shown on phones only (CSS), Escape closes it.
+  document.querySelectorAll("[data-relais-menu]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      button.setAttribute("aria-expanded", button.getAttribute("aria-expanded") === "true" ? "false" : "true");
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+  });
   document.querySelectorAll("[data-relais-autosubmit]").forEach((el) => {
     el.addEventListener("change", () => el.form && el.form.requestSubmit());
   });
