@@ -55,6 +55,8 @@ RENDERS_NO_AGENT = {
     "helpdesk:statistics": "aggregates only (tests/helpdesk/test_statistics.py)",
     "planning:plan_generate": "POST starting a plan",
     "planning:plan_confirm": "POST confirming a plan",
+    "planning:run_detail": "a background planning run: sites, mediators, progress",
+    "planning:run_progress": "a background planning run's progress bar",
     "planning:weights_edit": "priority weights",
     "planning:feed_manage": "a mediator's calendar token",
     "planning:calendar_feed": "a mediator's visits (sites, hours)",
