@@ -233,3 +233,17 @@ def test_report_refuses_a_bad_month(client, users):
     client.force_login(users[Role.COORDINATOR])
     response = client.get(reverse("insights:report_pdf"), {"mois": "2999-01"}, follow=True)
     assert "n'a pas commencé" in html_of(response)
+
+
+@pytest.mark.parametrize("page", ["insights:adoption", "insights:impact", "insights:output"])
+def test_every_export_link_a_dashboard_shows_answers(client, city, users, page):
+    """Each download link on a dashboard gives its file (the top sites' table once answered 404)."""
+    import re
+
+    html = html_of(get(client, users[Role.COORDINATOR], page))
+    links = sorted(set(re.findall(r'href="(/indicateurs/[^"]+/export/[^"]+)"', html)))
+    assert links, "the page shows download links"
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert response.content, link

@@ -171,7 +171,7 @@ def _build(user, tool, day, population, full, all_sites=True) -> dict:
             table=top,
         )
     )
-    tables = {**shown, "adoption-site": site_shown}
+    tables = {**shown, "adoption-site": site_shown, "adoption-site-top": top}
     if len(dashboard.breakdowns["service"]) <= 80:
         figures.append(
             Figure(
