@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from html import unescape
 
 import openpyxl
@@ -238,8 +239,6 @@ def test_report_refuses_a_bad_month(client, users):
 @pytest.mark.parametrize("page", ["insights:adoption", "insights:impact", "insights:output"])
 def test_every_export_link_a_dashboard_shows_answers(client, city, users, page):
     """Each download link on a dashboard gives its file (the top sites' table once answered 404)."""
-    import re
-
     html = html_of(get(client, users[Role.COORDINATOR], page))
     links = sorted(set(re.findall(r'href="(/indicateurs/[^"]+/export/[^"]+)"', html)))
     assert links, "the page shows download links"
