@@ -2,9 +2,9 @@
 
 Called by `manage.py demo_data` after field work's history (`relais.demo.context`). Each week goes
 through `services.plan_draw` like the coordinator's button, with a budget that scales with the demo's
-size (10 s per week at 50,000 agents, the bound 5 s more), so the demo stays quick to build. The
-current week is confirmed (its visits become field-work visits: "Ma journée" and the calendar feeds show
-them); the next week stays a draft for the coordinator to adjust and confirm.
+size (10 s per week at 50,000 agents, the bound 5 s more), so the demo stays quick to build. Both
+weeks stay drafts: field work's demo history ends at the as-of date (its tests hold it), so confirming
+(which writes future field-work visits for the calendar feeds) is left to the coordinator.
 """
 
 import datetime
@@ -21,7 +21,5 @@ def build(ctx) -> None:
         plan, outcome = services.plan_draw(
             acting_user=None, week_start=week_start, time_limit=budget, bound_time_limit=budget / 2
         )
-        if week_start == monday:
-            services.plan_confirm(acting_user=None, plan=plan)
         s = outcome.summary()
         ctx.log(f"Planning de la semaine du {week_start:%d/%m} : {s['visits']} visites, {s['agents_reached']} agents")

@@ -311,6 +311,8 @@ def test_proposing_a_plan_runs_in_the_background_with_progress(
     assert f"{run.result['agents_reached']} agents atteints" in page
     assert "Au mieux possible cette semaine" in page and "Une méthode simple" in page
     assert "barre-avancement" not in page
+    week_page = client.get(reverse("planning:plan_week"), {"semaine": "2026-W49"}).content.decode()
+    assert "au mieux possible cette semaine" in week_page and "Borne supérieure" not in week_page
 
 
 def test_what_if_on_the_page_is_computed_but_never_saved(world, client, users, django_capture_on_commit_callbacks):
