@@ -1,4 +1,5 @@
 import datetime
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -30,4 +31,4 @@ def test_demo_arrives_with_this_week_and_next_week_planned(client):
     # "Mes visites" shows the drafts to the mediator.
     visit = plans[monday].visits.select_related("mediator").first()
     client.force_login(visit.mediator)
-    assert visit.site.name in client.get("/planification/mes-visites/").content.decode()
+    assert visit.site.name in unescape(client.get("/planification/mes-visites/").content.decode())
