@@ -28,7 +28,6 @@ class PlanWeek:
     week_start: datetime.date
     iso_week: str
     exists: bool
-    confirmed_plan: bool
     visits: int
     unconfirmed: int
 
@@ -55,18 +54,6 @@ class Agenda:
     directions_behind: list[Behind] = field(default_factory=list)
     sites_behind: list[Behind] = field(default_factory=list)
 
-    @property
-    def nothing_pressing(self) -> bool:
-        return not any(
-            (
-                self.plan is not None and (not self.plan.exists or self.plan.unconfirmed),
-                self.requests_waiting,
-                self.tickets_breached,
-                self.tickets_warning,
-                self.followups_overdue,
-            )
-        )
-
 
 def _iso(day: datetime.date) -> str:
     year, week, _ = day.isocalendar()
@@ -80,7 +67,6 @@ def agenda_week_start(today: datetime.date) -> datetime.date:
 
 
 def _plan_week(user, today: datetime.date) -> PlanWeek:
-    from relais.planning.enums import PlanStatus
     from relais.planning.models import Plan
 
     week_start = agenda_week_start(today)
@@ -100,7 +86,6 @@ def _plan_week(user, today: datetime.date) -> PlanWeek:
         week_start=week_start,
         iso_week=_iso(week_start),
         exists=plan is not None,
-        confirmed_plan=plan is not None and plan.status == PlanStatus.CONFIRMED,
         visits=visits,
         unconfirmed=unconfirmed,
     )

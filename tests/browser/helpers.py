@@ -25,9 +25,14 @@ def log_in(page, base_url: str, username: str) -> None:
     page.wait_for_url(f"{base_url}/")
 
 
-def log_out(page) -> None:
-    """Click "Se déconnecter", opening the phone's menu first when it is folded behind its button."""
+def open_menu(page) -> None:
+    """Unfold the phone's main menu when it is folded behind its "Menu" button (nothing to do on a desktop)."""
     toggle = page.locator("[data-relais-menu]")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
         toggle.click()
+
+
+def log_out(page) -> None:
+    """Click "Se déconnecter", opening the phone's menu first."""
+    open_menu(page)
     page.get_by_role("button", name="Se déconnecter").click()

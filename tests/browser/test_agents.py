@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, assert_no_problems, log_in
+from tests.browser.helpers import assert_accessible, assert_no_problems, log_in, open_menu
 from tests.browser.plugin import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 def test_search_and_filter_update_the_results_in_place(city, open_page, viewport):
     page = open_page(viewport)
     log_in(page, city["url"], "coordination")
+    open_menu(page)
     page.get_by_role("link", name="Agents", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Agents")
     count = page.locator("#agent-count")
