@@ -142,11 +142,28 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ]
     )
 
-    for name in ("matricule", "last_name", "first_name", "direction"):
-        if name in provided:
-            reason = (
-                f"{SPECS[name].label[:1].upper()}{SPECS[name].label[1:]} manquant : cette information est obligatoire."
+    # A usage name alone is a name. The model requires last_name, so when the file gives only the usage
+    # name (or leaves the last name empty on a line), the usage name is stored as both usage name and
+    # last name; when both come, both are kept as they are.
+    if "usage_name" in provided:
+        if "last_name" not in provided:
+            frame = frame.with_columns(pl.col("usage_name").alias("last_name"))
+            provided.append("last_name")
+        else:
+            frame = frame.with_columns(
+                pl.when(pl.col("last_name") == "")
+                .then(pl.col("usage_name"))
+                .otherwise(pl.col("last_name"))
+                .alias("last_name")
             )
+    for name, missing in (
+        ("matricule", "Matricule manquant"),
+        ("last_name", "Nom manquant"),
+        ("first_name", "Prénom manquant"),
+        ("direction", "Direction manquante"),
+    ):
+        if name in provided:
+            reason = f"{missing} : cette information est obligatoire."
             problems.append(_reject(frame, pl.col(name) == "", name, reason))
 
     if "matricule" in provided:

@@ -145,7 +145,9 @@ def match_headers(
 
 
 def missing_required(mapping: ColumnMapping, specs: tuple[FieldSpec, ...]) -> list[FieldSpec]:
-    return [spec for spec in specs if spec.required and spec.name not in mapping.labels]
+    # A usage name alone is a name: "NOM D'USAGE" stands for « nom » when no last-name column comes.
+    present = set(mapping.labels) | ({"last_name"} if "usage_name" in mapping.labels else set())
+    return [spec for spec in specs if spec.required and spec.name not in present]
 
 
 def required_message(missing: list[FieldSpec], specs: tuple[FieldSpec, ...]) -> str:

@@ -116,3 +116,33 @@ def test_full_extract_with_rejected_row_does_not_mark_that_agent_as_left(dpe):
     run = run_import(data, mode=ImportMode.FULL, valid_only=True)
     assert run.count_leaving == 0
     assert Agent.objects.get(matricule="100002").exit_date is None
+
+
+def test_a_usage_name_alone_is_a_name(users):
+    header = ["Matricule", "NOM D'USAGE", "Prénom", "Direction"]
+    data = csv_bytes([["300001", "Lefèvre", "Anne", "DPE"], ["300002", "", "Paul", "DPE"]], header=header)
+    run = run_import(data, user=users["admin"], valid_only=True)
+    assert run.status == ImportStatus.APPLIED, run.error
+    anne = Agent.objects.get(matricule="300001")
+    assert (anne.usage_name, anne.last_name) == ("Lefèvre", "Lefèvre")
+    assert run.count_rejected == 1 and run.rejected[0][0] == 3
+    assert run.rejected[0][3].startswith("Nom manquant")
+    assert not Agent.objects.filter(matricule="300002").exists()
+
+
+def test_both_names_are_kept_when_both_come(users):
+    data = csv_bytes([hr_row("300003", "Martin", "Julie", usage="Roux"), hr_row("300004", "", "Léa", usage="Blanc")])
+    run = run_import(data, user=users["admin"])
+    assert run.status == ImportStatus.APPLIED, run.error
+    julie = Agent.objects.get(matricule="300003")
+    assert (julie.last_name, julie.usage_name) == ("Martin", "Roux")
+    assert Agent.objects.get(matricule="300004").last_name == "Blanc"
+
+
+def test_missing_identity_messages_agree_in_french(users):
+    data = csv_bytes([hr_row("", "A", "B"), hr_row("300005", "C", ""), hr_row("300006", "D", "E", direction="")])
+    run = run_import(data, user=users["admin"], dry_run=True)
+    reasons = {r[0]: r[3] for r in run.rejected}
+    assert reasons[2].startswith("Matricule manquant")
+    assert reasons[3].startswith("Prénom manquant")
+    assert reasons[4].startswith("Direction manquante")
