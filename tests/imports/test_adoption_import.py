@@ -267,7 +267,7 @@ def test_pix_orga_export_given_to_the_adoption_import_is_refused(agents):
     ]  # fmt: skip
     run = adoption(csv_bytes(rows, header=PIX_ORGA))
     assert run.status == ImportStatus.FAILED
-    assert run.error.startswith("Ce fichier ressemble à un export de campagne Pix Orga (colonnes « Nombre de pix total »")
+    assert run.error.startswith("Ce fichier ressemble à un export de campagne Pix Orga (colonnes « Nombre de pix total")
     assert "il ne dit rien des comptes de messagerie. Aucun compte n'a été créé." in run.error
     assert not ToolAccount.objects.exists() and not Observation.objects.exists()
     assert not Entry.objects.filter(action="adoption.observation").exists()
