@@ -92,6 +92,14 @@ COLUMN_LABELS = {
     "is_disabled": "désactivé",
     "uac": "userAccountControl",
 }
+# Canonical columns that say something about an account (without one, a report only lists people).
+FACT_COLUMNS = frozenset(
+    {"provisioned_on", "first_sign_in_on", "last_activity_on", "last_logon", "last_logon_date", "is_disabled",
+     "is_deleted", "uac", "enabled", "account_status", "pwd_last_set", "password_last_set", "password_must_change"}
+)  # fmt: skip
+# Folded headers that tell other kinds of file apart, to name what a file without adoption facts looks like.
+PIX_HEADERS = ("nombre de pix total", "certificable", "nom du participant", "prenom du participant", "date de l envoi")
+HR_HEADERS = ("nom", "prenom", "direction", "grade", "date d entree", "service", "categorie", "statut")
 CONCEALED_UPN = r"^[0-9A-Fa-f]{32}$"
 CONCEALED_MESSAGE = (
     "Ce rapport Microsoft 365 masque les noms des utilisateurs (les UPN sont des codes opaques) : aucune ligne "
@@ -115,6 +123,24 @@ def detect_source(headers: list[str]) -> str:
     if "email address" in keys and keys & {"last sign in", "status"}:
         return Source.GOOGLE
     return Source.GENERIC
+
+
+def no_fact_message(headers: list[str]) -> str:
+    """Why a report without any creation, sign-in, activity or status column is refused, naming what it looks like."""
+    keys = {header_key(h): h for h in headers if h}
+    pix = [keys[k] for k in PIX_HEADERS if k in keys]
+    hr = [keys[k] for k in HR_HEADERS if k in keys]
+    quoted = ", ".join(f"« {h} »" for h in (pix or hr or list(keys.values()))[:3])
+    if pix:
+        looks = f"Ce fichier ressemble à un export de campagne Pix Orga (colonnes {quoted}, …)"
+    elif len(hr) >= 2:
+        looks = f"Ce fichier ressemble à une extraction RH (colonnes {quoted}, …) ; importez-la comme liste d'agents"
+    else:
+        looks = f"Ce fichier (colonnes {quoted}, …) n'a aucune colonne de création, de connexion, d'activité ou d'état"
+    return (
+        f"{looks} : il ne dit rien des comptes de messagerie. Aucun compte n'a été créé. Un rapport d'adoption "
+        "doit avoir au moins une colonne de création, de connexion, d'activité ou d'état du compte."
+    )
 
 
 def read(data: bytes | Path, *, source: str = "") -> tuple[pl.DataFrame, dict, list[str], list[list]]:
@@ -143,6 +169,8 @@ def read(data: bytes | Path, *, source: str = "") -> tuple[pl.DataFrame, dict, l
             holder["notices"] = (
                 [f"Colonnes ignorées (NIR, coordonnées bancaires) : {', '.join(forbidden)}."] if forbidden else []
             )
+        if not set(holder["labels"]) & FACT_COLUMNS:
+            raise ImportFileError(no_fact_message(headers))
         if not set(holder["labels"]) & {*IDENTIFIERS, "employee_number", "email_alt", "email_name"}:
             raise ImportFileError(
                 f"Aucune colonne ne permet d'identifier les agents dans ce rapport ({SOURCE_LABELS[chosen]}) : "

@@ -249,3 +249,33 @@ def test_import_adoption_command(tmp_path, capsys, agents):
     path.write_bytes(b"%PDF-1.4 nothing")
     with pytest.raises(CommandError, match="PDF"):
         call_command("import_adoption", str(path))
+
+
+PIX_ORGA = [
+    "Nom du Participant", "Prénom du Participant", "Matricule", "Date de début (Europe/Paris)",
+    "Date de l'envoi (Europe/Paris)", "Nombre de pix total", "Certificable", "Date de certificabilité",
+    "Niveau par compétence", "Mener une recherche et une veille d'information",
+]  # fmt: skip
+
+
+def test_pix_orga_export_given_to_the_adoption_import_is_refused(agents):
+    rows = [
+        [last, first, matricule, "12/01/2026 09:14", "20/01/2026 16:02", pix, "Oui", "20/01/2026", "2", "3"]
+        for last, first, matricule, pix in (
+            ("MARTIN", "Nadia", "100001", "212"), ("ROUX", "Karim", "100002", "87"), ("X", "Zoé", "100003", "0"),
+        )
+    ]  # fmt: skip
+    run = adoption(csv_bytes(rows, header=PIX_ORGA))
+    assert run.status == ImportStatus.FAILED
+    assert run.error.startswith("Ce fichier ressemble à un export de campagne Pix Orga (colonnes « Nombre de pix total")
+    assert "il ne dit rien des comptes de messagerie. Aucun compte n'a été créé." in run.error
+    assert not ToolAccount.objects.exists() and not Observation.objects.exists()
+    assert not Entry.objects.filter(action="adoption.observation").exists()
+
+
+def test_hr_extract_given_to_the_adoption_import_is_refused(agents):
+    from tests.imports.helpers import hr_row
+
+    run = adoption(csv_bytes([hr_row("100001", email="nadia.martin@paris.fr")]))
+    assert run.status == ImportStatus.FAILED and "ressemble à une extraction RH" in run.error
+    assert not ToolAccount.objects.exists() and not Observation.objects.exists()
