@@ -1,6 +1,7 @@
 """Imports: HR extracts (50,000 and 1,000,000 rows), unchanged re-import, a Microsoft 365 report, and
 django-import-export on the same 50,000-row file for comparison.
 
+The extract names HR managers in a "Gestionnaire RH" column (issue 12 §2).
 Targets (issue 3): 50,000 rows ≤ 3 s; unchanged re-import ≤ 2 s; 1,000,000 rows ≤ 60 s with peak
 memory ≤ 1 GB (measured in a child process, `ru_maxrss`); 50,000-row M365 report ≤ 2 s; Relais at
 least 30 times faster than django-import-export. SQLite by default, PostgreSQL with DATABASE_URL.
@@ -46,7 +47,8 @@ def _pick(values: list[str], index: pl.Expr) -> pl.Expr:
 
 
 def hr_extract(rows: int, path: Path) -> Path:
-    """A deterministic HR extract of `rows` agents (French headers, `;`, UTF-8, French dates)."""
+    """A deterministic HR extract of `rows` agents (French headers, `;`, UTF-8, French dates, HR managers by
+    name)."""
     import polars as pl
 
     if path.exists():
@@ -73,6 +75,12 @@ def hr_extract(rows: int, path: Path) -> Path:
         pl.format("01 40 {} {}", (pl.col("i").mod(100)).cast(pl.String).str.zfill(2),
                   (pl.col("i") // 100).mod(100).cast(pl.String).str.zfill(2)).alias("Téléphone professionnel"),
         pl.format("agent{}@paris.fr", pl.col("i") + 100000).alias("Courriel professionnel"),
+        # HR managers by name, as SIRH extracts write them (issue 12 §2): one per 150 files, so 334 distinct
+        # names at 50,000 rows and 6,667 at a million; every surname is an agent's, so the name matching
+        # spells the whole referential.
+        pl.concat_str([_pick(LAST, pl.col("i") // 150).str.to_uppercase(), pl.lit("-"),
+                       _pick(LAST, pl.col("i") // 3000).str.to_uppercase(), pl.lit(" "),
+                       _pick(FIRST, pl.col("i") // 60000)]).alias("Gestionnaire RH"),
     )  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.write_csv(path, separator=";")
@@ -105,16 +113,18 @@ def m365_report(rows: int, path: Path) -> Path:
 
 
 def _empty_referential(vendor: str) -> None:
-    from django.db import connection
+    from django.db import connection, transaction
 
-    with connection.cursor() as cursor:
+    # One transaction: agents and HR managers point at each other, checked at commit.
+    with transaction.atomic(), connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute(
-                "TRUNCATE agents_agent, organisation_service, organisation_site, organisation_direction CASCADE"
+                "TRUNCATE agents_agent, agents_hrmanager, organisation_service, organisation_site, "
+                "organisation_direction CASCADE"
             )
         else:
-            for table in ("adoption_observation", "adoption_toolaccount", "agents_agent", "organisation_service",
-                          "organisation_site", "organisation_direction"):  # fmt: skip
+            for table in ("adoption_observation", "adoption_toolaccount", "agents_hrmanager", "agents_agent",
+                          "organisation_service", "organisation_site", "organisation_direction"):  # fmt: skip
                 cursor.execute(f"DELETE FROM {table}")
 
 
@@ -243,13 +253,15 @@ def main() -> int:
     if sys.argv[1:] == ["--statements"]:
         vendor = setup("imports")
         _empty_referential(vendor)
-        statements(hr_extract(50_000, SCRATCH / "hr-50000.csv"), m365_report(50_000, SCRATCH / "m365-50000.csv"))
+        statements(
+            hr_extract(50_000, SCRATCH / "hr-50000-gestionnaires.csv"), m365_report(50_000, SCRATCH / "m365-50000.csv")
+        )
         return 0
     vendor = setup("imports")
     print(f"database: {vendor}", flush=True)
     machine_reference()
     _empty_referential(vendor)
-    extract = hr_extract(50_000, SCRATCH / "hr-50000.csv")
+    extract = hr_extract(50_000, SCRATCH / "hr-50000-gestionnaires.csv")
     report = m365_report(50_000, SCRATCH / "m365-50000.csv")
 
     from relais.imports.enums import ImportKind
@@ -280,7 +292,7 @@ def main() -> int:
 
     if os.environ.get("BENCH_IMPORTS_QUICK"):  # the 50,000-row figures only
         return 0
-    big = hr_extract(1_000_000, SCRATCH / "hr-1000000.csv")
+    big = hr_extract(1_000_000, SCRATCH / "hr-1000000-gestionnaires.csv")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if GIVEN_DATABASE_URL:
         env["DATABASE_URL"] = GIVEN_DATABASE_URL

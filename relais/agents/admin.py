@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from relais.agents import services
-from relais.agents.models import Agent
+from relais.agents.models import Agent, HRManager
 
 
 @admin.register(Agent)
@@ -28,3 +28,25 @@ class AgentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for agent in queryset:
             services.agent_delete(agent=agent, acting_user=request.user)
+
+
+@admin.register(HRManager)
+class HRManagerAdmin(admin.ModelAdmin):
+    list_display = ["label", "kind", "agent", "user", "email"]
+    list_filter = ["kind"]
+    search_fields = ["label", "key", "email"]
+    raw_id_fields = ["agent", "user"]
+    list_select_related = ["agent", "user"]
+    readonly_fields = ["public_id", "key", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the key follows the label, and the change is journaled.
+        fields = {name: form.cleaned_data[name] for name in (form.changed_data if change else form.cleaned_data)}
+        services.hr_manager_save(manager=obj, acting_user=request.user, fields=fields)
+
+    def delete_model(self, request, obj):
+        services.hr_manager_delete(manager=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for manager in queryset:
+            services.hr_manager_delete(manager=manager, acting_user=request.user)

@@ -1,7 +1,8 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from relais.accounts.scopes import direction_scope
 from relais.agents.enums import Category, Filiere, Statut
@@ -46,7 +47,8 @@ class Agent(PublicIdModel, TimestampedModel):
     matricule = models.CharField("matricule", max_length=32)
     last_name = models.CharField("nom de famille", max_length=120)
     usage_name = models.CharField("nom d'usage", max_length=120, blank=True)
-    first_name = models.CharField("prénom", max_length=120)
+    # Blank allowed: an extract line without a first name is kept, with a warning (issue 12 §2).
+    first_name = models.CharField("prénom", max_length=120, blank=True)
     category = models.CharField("catégorie", max_length=1, choices=Category.choices, blank=True)
     filiere = models.CharField("filière", max_length=32, choices=Filiere.choices, blank=True)
     statut = models.CharField("statut", max_length=16, choices=Statut.choices, blank=True)
@@ -81,13 +83,13 @@ class Agent(PublicIdModel, TimestampedModel):
     work_phone = models.CharField("téléphone professionnel", max_length=32, blank=True)
     work_email = models.EmailField("courriel professionnel", blank=True)
     hr_manager = models.ForeignKey(
-        "self",
+        "agents.HRManager",
         verbose_name="gestionnaire RH",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_files",
-        help_text="L'agent qui gère le dossier RH.",
+        help_text="La personne qui gère le dossier RH, telle que l'extraction RH la nomme.",
     )
     entry_date = models.DateField("date d'entrée", null=True, blank=True)
     exit_date = models.DateField("date de sortie", null=True, blank=True)
@@ -142,3 +144,73 @@ class Agent(PublicIdModel, TimestampedModel):
             matricule=self.matricule,
         )
         super().save(*args, **kwargs)
+
+
+class HRKind(models.TextChoices):
+    """How an extract names an HR manager (its "Gestionnaire RH" cell)."""
+
+    MATRICULE = "matricule", "matricule d'agent"
+    EMAIL = "email", "adresse électronique"
+    CODE = "code", "code"
+    NAME = "name", "nom"
+
+
+class HRManagerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The HR managers `user` may see; the only way views and selectors reach them.
+
+        Same direction scope as agents: city-wide roles see all; an HR correspondent sees the HR managers
+        who manage files in one of their directions or who are themselves agents of one of them.
+        """
+        scope = direction_scope(user)
+        if scope.everything:
+            return self.all()
+        if not scope.direction_ids:
+            return self.none()
+        files_in_scope = Agent.objects.filter(scope.q("direction"), hr_manager=OuterRef("pk"))
+        return self.filter(Q(agent__direction__in=sorted(scope.direction_ids)) | Exists(files_in_scope))
+
+
+class HRManager(PublicIdModel, TimestampedModel):
+    """An HR manager (gestionnaire RH) as the HR extracts name them: a matricule, a code, an e-mail or a name.
+
+    A referential of its own (issue 12 §2): extracts rarely name them by matricule, and the HR data-reliability
+    findings are given to them whether or not they are agents or users of Relais. `agent` and `user` are set
+    when the value allows an unambiguous match (`relais.agents.hr_managers.resolve`).
+    """
+
+    label = models.CharField("libellé", max_length=200, help_text="Tel que l'extraction l'écrit.")
+    key = models.CharField("clé", max_length=220, editable=False)
+    kind = models.CharField("forme", max_length=16, choices=HRKind.choices)
+    agent = models.ForeignKey(
+        Agent,
+        verbose_name="agent correspondant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hr_manager_profiles",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur correspondant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hr_manager_profiles",
+    )
+    email = models.EmailField("courriel", blank=True)
+
+    objects = HRManagerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "gestionnaire RH"
+        verbose_name_plural = "gestionnaires RH"
+        ordering = ["label", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="agents_hrmanager_key_unique"),
+            models.CheckConstraint(condition=Q(kind__in=HRKind.values), name="agents_hrmanager_kind_valid"),
+            models.CheckConstraint(condition=~Q(key=""), name="agents_hrmanager_key_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.label

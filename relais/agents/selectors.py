@@ -7,14 +7,16 @@ only; the agents models and services never depend on it).
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relais.accounts.permissions import can_view_agent, can_view_agent_journal
 from relais.adoption.enums import AdoptionStatus
 from relais.adoption.models import MAILBOX, Observation, Tool, ToolAccount
 from relais.agents.forms import Presence
-from relais.agents.models import Agent
+from relais.agents.models import Agent, HRManager
+from relais.core.text import fold
 from relais.journal.models import Entry
 
 MAX_SEARCH_TOKENS = 5
@@ -117,6 +119,7 @@ class ToolLine:
 class AgentPage:
     agent: Agent
     hr_manager_visible: bool
+    hr_manager_agent_visible: bool
     tools: list[ToolLine]
     journal: list[Entry] | None
     day: datetime.date
@@ -140,8 +143,9 @@ MAX_JOURNAL_ENTRIES = 100
 def agent_page(*, user, agent: Agent, day: datetime.date | None = None) -> AgentPage:
     """What the agent page shows: tools on the ladder with their dated history, and the journal for admins.
 
-    Rules: the HR manager is named only when `user` may see that agent too; the journal only for
-    administrators (`can_view_agent_journal`).
+    Rules: the HR manager is named when `HRManager.objects.visible_to(user)` allows it, and linked to the
+    agent they are only when `user` may see that agent too; the journal only for administrators
+    (`can_view_agent_journal`).
     """
     day = day or timezone.localdate()
     accounts = {
@@ -161,18 +165,63 @@ def agent_page(*, user, agent: Agent, day: datetime.date | None = None) -> Agent
                 observations=list(account.observations.all())[:MAX_OBSERVATIONS] if account else [],
             )
         )
-    hr_manager_visible = agent.hr_manager is not None and can_view_agent(user, agent.hr_manager)
+    manager = agent.hr_manager
+    hr_manager_visible = manager is not None and HRManager.objects.visible_to(user).filter(pk=manager.pk).exists()
+    hr_manager_agent_visible = bool(hr_manager_visible and manager.agent_id and can_view_agent(user, manager.agent))
     journal = None
     if can_view_agent_journal(user, agent):
         journal = list(Entry.objects.for_object(agent).select_related("acting_user")[:MAX_JOURNAL_ENTRIES])
-    return AgentPage(agent=agent, hr_manager_visible=hr_manager_visible, tools=tools, journal=journal, day=day)
+    return AgentPage(
+        agent=agent,
+        hr_manager_visible=hr_manager_visible,
+        hr_manager_agent_visible=hr_manager_agent_visible,
+        tools=tools,
+        journal=journal,
+        day=day,
+    )
 
 
 def agent_for_page(*, user, public_id) -> Agent | None:
     """The visible agent with its assignment, or None (the view answers 404)."""
     return (
         Agent.objects.visible_to(user)
-        .select_related("direction", "service", "site", "hr_manager")
+        .select_related("direction", "service", "site", "hr_manager__agent")
         .filter(public_id=public_id)
         .first()
     )
+
+
+def hr_manager_list(*, user, q: str = "", day: datetime.date | None = None) -> QuerySet:
+    """The HR managers `user` may see, with the number of files each manages among the agents `user` may see
+    and who are in post (an HR correspondent counts only their directions' files); most files first."""
+    day = day or timezone.localdate()
+    files = (
+        Agent.objects.visible_to(user)
+        .in_post(day)
+        .filter(hr_manager=OuterRef("pk"))
+        .order_by()
+        .values("hr_manager")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = HRManager.objects.visible_to(user).select_related("agent__direction", "user")
+    for word in fold(q).split()[:MAX_SEARCH_TOKENS]:
+        qs = qs.filter(Q(key__contains=word) | Q(label__icontains=word) | Q(agent__search_text__contains=word))
+    return qs.annotate(files=Coalesce(Subquery(files, output_field=IntegerField()), Value(0))).order_by(
+        "-files", "label", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class HRManagerRow:
+    manager: HRManager
+    files: int
+    agent_visible: bool
+
+
+def hr_manager_rows(managers, *, user) -> list[HRManagerRow]:
+    """One page of HR managers, each with whether `user` may open the page of the agent they are."""
+    return [
+        HRManagerRow(manager=m, files=m.files, agent_visible=bool(m.agent_id and can_view_agent(user, m.agent)))
+        for m in managers
+    ]

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from relais.accounts.permissions import can_list_agents
+from relais.accounts.permissions import can_list_agents, can_list_hr_managers
 from relais.agents import selectors
 from relais.agents.forms import AgentFilterForm
 
@@ -24,6 +24,7 @@ def agent_list(request):
         "page": page,
         "rows": selectors.agent_rows(selectors.agents_in_order(list(page.object_list)), mailbox=mailbox),
         "mailbox": mailbox,
+        "can_list_hr_managers": can_list_hr_managers(request.user),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "agents/agent_list.html#results" if partial else "agents/agent_list.html"
@@ -41,3 +42,13 @@ def agent_detail(request, public_id):
     if agent is None:
         raise Http404("Agent introuvable.")
     return render(request, "agents/agent_detail.html", {"page": selectors.agent_page(user=request.user, agent=agent)})
+
+
+def hr_manager_list(request):
+    """The HR managers (gestionnaires RH) the user may see, with the files each manages and who they are."""
+    if not can_list_hr_managers(request.user):
+        raise PermissionDenied
+    q = request.GET.get("q", "")[:200]
+    page = Paginator(selectors.hr_manager_list(user=request.user, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "rows": selectors.hr_manager_rows(page.object_list, user=request.user)}
+    return render(request, "agents/hr_manager_list.html", context)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from relais.imports.models import ColumnAlias, ImportRun
+from relais.imports.models import ColumnAlias, ImportProfile, ImportRun
 
 
 @admin.register(ColumnAlias)
@@ -30,4 +30,18 @@ class ImportRunAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(admin.ModelAdmin):
+    """Import profiles are made from the mapping step; here they are renamed, looked at or deleted."""
+
+    list_display = ["name", "kind", "source", "created_at", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    fields = ["name", "kind", "source", "headers", "mapping", "date_orders"]
+    readonly_fields = ["kind", "source", "headers", "mapping", "date_orders"]
+
+    def has_add_permission(self, request):
         return False

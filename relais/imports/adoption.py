@@ -22,9 +22,10 @@ from relais.agents.models import Agent
 from relais.imports import sql
 from relais.imports.columns import (
     GENERIC_ADOPTION_FIELDS,
+    ColumnMapping,
+    FieldSpec,
     custom_aliases,
     header_key,
-    is_forbidden,
     match_headers,
 )
 from relais.imports.enums import ImportKind
@@ -55,6 +56,10 @@ SOURCE_COLUMNS: dict[str, dict[str, str]] = {
         "userprincipalname": "upn",
         "samaccountname": "login",
         "whencreated": "provisioned_on",
+        # The readable names `Get-ADUser -Properties *` writes beside (or instead of) the LDAP ones.
+        "emailaddress": "email",
+        "created": "provisioned_on",
+        "lastlogondate": "last_logon_date",
         "lastlogontimestamp": "last_activity_on",
         "lastlogon": "last_logon",
         "pwdlastset": "pwd_last_set",
@@ -78,6 +83,22 @@ SOURCE_COLUMNS: dict[str, dict[str, str]] = {
         "zimbrapasswordmustchange": "password_must_change",
     },
 }
+# Columns each source's exports carry that Relais knows and does not use: ignored with certainty (no
+# mapping step for them), and listed among the ignored columns.
+KNOWN_UNUSED: dict[str, frozenset[str]] = {
+    Source.M365: frozenset({
+        "display name", "deleted date", "send count", "receive count", "read count", "meeting created count",
+        "meeting interacted count", "assigned products", "report period", "item count", "storage used",
+        "issue warning quota", "prohibit send quota", "prohibit send receive quota", "deleted item count",
+        "deleted item size", "deleted item quota", "has archive", "recipient type", "is inactive mailbox",
+    }),
+    Source.ACTIVE_DIRECTORY: frozenset({
+        "distinguishedname", "givenname", "surname", "name", "objectclass", "objectguid", "sid", "cn",
+        "displayname", "department", "title", "company", "description",
+    }),
+    Source.GOOGLE: frozenset({"first name", "last name", "org unit path", "2sv enrolled", "2sv enforced",
+                              "recovery email", "recovery phone", "new primary email"}),
+}  # fmt: skip
 SOURCE_LABELS = dict(Source.choices)
 IMPORTABLE_SOURCES = (Source.M365, Source.ACTIVE_DIRECTORY, Source.GOOGLE, Source.ZIMBRA, Source.GENERIC)
 COLUMN_LABELS = {
@@ -116,7 +137,8 @@ def detect_source(headers: list[str]) -> str:
         "user principal name" in keys and keys & {"last activity date", "exchange last activity date"}
     ):
         return Source.M365
-    if keys & {"useraccountcontrol", "lastlogontimestamp", "pwdlastset", "samaccountname", "whencreated"}:
+    if keys & {"useraccountcontrol", "lastlogontimestamp", "pwdlastset", "samaccountname", "whencreated",
+               "lastlogondate", "emailaddress"}:  # fmt: skip
         return Source.ACTIVE_DIRECTORY
     if any(k.startswith("zimbra") for k in keys):
         return Source.ZIMBRA
@@ -132,7 +154,10 @@ def no_fact_message(headers: list[str]) -> str:
     hr = [keys[k] for k in HR_HEADERS if k in keys]
     quoted = ", ".join(f"« {h} »" for h in (pix or hr or list(keys.values()))[:3])
     if pix:
-        looks = f"Ce fichier ressemble à un export de campagne Pix Orga (colonnes {quoted}, …)"
+        looks = (
+            f"Ce fichier ressemble à un export de campagne Pix Orga (colonnes {quoted}, …) ; importez-le comme "
+            "« Export de campagne Pix Orga »"
+        )
     elif len(hr) >= 2:
         looks = f"Ce fichier ressemble à une extraction RH (colonnes {quoted}, …) ; importez-la comme liste d'agents"
     else:
@@ -143,65 +168,111 @@ def no_fact_message(headers: list[str]) -> str:
     )
 
 
-def read(data: bytes | Path, *, source: str = "") -> tuple[pl.DataFrame, dict, list[str], list[list]]:
-    """Read a report: its rows in canonical columns, options (source, as-of date, labels), notices, read errors."""
-    holder: dict = {}
+# French labels of the canonical columns, for the mapping step and the reports.
+CANONICAL_LABELS = {
+    **COLUMN_LABELS,
+    "refresh_date": "date d'actualisation du rapport",
+    "is_deleted": "supprimé",
+    "employee_number": "employeeNumber",
+    "proxy_addresses": "proxyAddresses",
+    "last_logon_date": "dernière connexion (LastLogonDate)",
+    "pwd_last_set": "pwdLastSet",
+    "enabled": "actif (Enabled)",
+    "account_status": "état du compte",
+    "email_alt": "adresse (mail)",
+    "email_name": "adresse (name)",
+    "password_must_change": "mot de passe à changer",
+}
 
-    def select(headers: list[str]) -> dict[int, str]:
-        chosen = source or detect_source(headers)
-        holder["source"] = chosen
-        if chosen == Source.GENERIC:
-            mapping = match_headers(headers, GENERIC_ADOPTION_FIELDS, extra=custom_aliases(ImportKind.ADOPTION))
-            holder["notices"] = mapping.notices()
-            holder["labels"] = mapping.labels
-            keep = mapping.keep
-        else:
-            columns = SOURCE_COLUMNS[chosen]
-            keep, labels, forbidden = {}, {}, []
-            for index, header in enumerate(headers):
-                if is_forbidden(header):
-                    forbidden.append(header)
-                    continue
-                name = columns.get(header_key(header))
-                if name and name not in labels:
-                    keep[index], labels[name] = name, header
-            holder["labels"] = labels
-            holder["notices"] = (
-                [f"Colonnes ignorées (NIR, coordonnées bancaires) : {', '.join(forbidden)}."] if forbidden else []
-            )
-        if not set(holder["labels"]) & FACT_COLUMNS:
-            raise ImportFileError(no_fact_message(headers))
-        if not set(holder["labels"]) & {*IDENTIFIERS, "employee_number", "email_alt", "email_name"}:
-            raise ImportFileError(
-                f"Aucune colonne ne permet d'identifier les agents dans ce rapport ({SOURCE_LABELS[chosen]}) : "
-                "il faut un matricule (employee ID), une adresse électronique ou un UPN."
-            )
-        return keep
 
-    table = read_table(data, select)
-    chosen = holder["source"]
-    frame = table.frame
-    if frame.height == 0 and not table.read_errors:
+def source_specs(source: str) -> tuple[FieldSpec, ...]:
+    """The fields of one source's reports, with the headers each is known by (for matching and the mapping step)."""
+    if source == Source.GENERIC or source not in SOURCE_COLUMNS:
+        return GENERIC_ADOPTION_FIELDS
+    by_field: dict[str, list[str]] = {}
+    for key, name in SOURCE_COLUMNS[source].items():
+        by_field.setdefault(name, []).append(key)
+    return tuple(FieldSpec(name, CANONICAL_LABELS.get(name, name), tuple(keys)) for name, keys in by_field.items())
+
+
+def match_report(headers: list[str], source: str, *, extra: dict[str, str] | None = None) -> ColumnMapping:
+    """Map a report's headers to its source's canonical columns (administrators' aliases for generic reports)."""
+    aliases = dict(custom_aliases(ImportKind.ADOPTION)) if source == Source.GENERIC else {}
+    aliases.update(extra or {})
+    return match_headers(headers, source_specs(source), extra=aliases)
+
+
+def check_columns(labels: dict[str, str], headers: list[str], source: str) -> None:
+    """Refuse a report that says nothing about accounts, or names nobody (French message)."""
+    if not set(labels) & FACT_COLUMNS:
+        raise ImportFileError(no_fact_message(headers))
+    if not set(labels) & {*IDENTIFIERS, "employee_number", "email_alt", "email_name"}:
+        raise ImportFileError(
+            f"Aucune colonne ne permet d'identifier les agents dans ce rapport ({SOURCE_LABELS[source]}) : "
+            "il faut un matricule (employee ID), une adresse électronique ou un UPN."
+        )
+
+
+def finish(frame: pl.DataFrame, source: str, read_errors: list[list]) -> dict:
+    """Checks on a read report's rows; returns the options they give (as-of date of an M365 report)."""
+    if frame.height == 0 and not read_errors:
         raise ImportFileError("Le rapport ne contient aucune ligne de données sous la ligne d'en-tête.")
-    if chosen == Source.M365 and "upn" in frame.columns:
+    if source == Source.M365 and "upn" in frame.columns:
         upns = frame.filter(pl.col("upn") != "")["upn"]
         if upns.len() and upns.str.contains(CONCEALED_UPN).mean() >= 0.9:
             raise ImportFileError(CONCEALED_MESSAGE)
-    options = {"source": chosen, "format": table.description, "columns": holder["labels"]}
+    options = {}
     if "refresh_date" in frame.columns:
         refresh = date_column(frame.get_column("refresh_date")).dates.max()
         if refresh:
             options["as_of"] = refresh
             options["refresh_date"] = refresh.isoformat()
-    return frame, options, holder["notices"], table.read_errors
+    return options
+
+
+def read(
+    data: bytes | Path,
+    *,
+    source: str = "",
+    extra: dict[str, str] | None = None,
+    check: Callable[[list[str]], None] | None = None,
+) -> tuple[pl.DataFrame, dict, list[str], list[list]]:
+    """Read a report: its rows in canonical columns, options (source, as-of date, labels), notices, read errors.
+
+    `extra`: an import profile's mapping {folded header: column}, over the built-in names; `check(headers)`
+    may refuse the header row (ImportFileError), as a profile that does not fit it does.
+    """
+    holder: dict = {}
+
+    def select(headers: list[str]) -> dict[int, str]:
+        if check is not None:
+            check(headers)
+        chosen = source or detect_source(headers)
+        holder["source"] = chosen
+        holder["mapping"] = mapping = match_report(headers, chosen, extra=extra)
+        check_columns(mapping.labels, headers, chosen)
+        return mapping.keep
+
+    table = read_table(data, select)
+    chosen, mapping = holder["source"], holder["mapping"]
+    options = {"source": chosen, "format": table.description, "columns": mapping.labels,
+               "ignored_columns": mapping.dropped, **finish(table.frame, chosen, table.read_errors)}  # fmt: skip
+    return table.frame, options, mapping.notices(), table.read_errors
 
 
 def _text(frame: pl.DataFrame, name: str) -> pl.Expr:
     return pl.col(name) if name in frame.columns else pl.lit("", dtype=pl.String)
 
 
-def normalise(frame: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Canonical typed rows (identifiers, dates, disabled flag) and rejections [line, field, value, reason]."""
+def normalise(
+    frame: pl.DataFrame, source: str, *, date_orders: dict[str, str] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Canonical typed rows (identifiers, dates, disabled flag) and rejections [line, field, value, reason].
+
+    `date_orders`: {column: "dmy" | "mdy"} remembered by an import profile; otherwise each date column's
+    day/month order is decided on the whole column.
+    """
+    date_orders = date_orders or {}
     directory = source in (Source.ACTIVE_DIRECTORY, Source.ZIMBRA)
     problems = []
 
@@ -209,7 +280,7 @@ def normalise(frame: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFr
         if name not in frame.columns:
             return pl.lit(None, dtype=pl.Date)
         # Day/month order decided on the whole column (en-US AD exports write `1/16/2025 9:30:00 AM`).
-        column = date_column(frame.get_column(name), directory=directory)
+        column = date_column(frame.get_column(name), directory=directory, order=date_orders.get(name))
         parsed = pl.lit(column.dates)
         never = pl.col(name).str.to_lowercase().str.strip_chars().is_in(NEVER_WORDS) | (pl.col(name) == "")
         reason = (
@@ -243,8 +314,9 @@ def normalise(frame: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFr
         employee_id = pl.when(employee_id != "").then(employee_id).otherwise(pl.col("employee_number"))
 
     last_activity = check_date("last_activity_on")
-    if "last_logon" in frame.columns:
-        last_activity = pl.max_horizontal(last_activity, check_date("last_logon"))
+    for other in ("last_logon", "last_logon_date"):
+        if other in frame.columns:
+            last_activity = pl.max_horizontal(last_activity, check_date(other))
     disabled = pl.lit(False)
     if source == Source.M365:
         disabled = bool_expr(_text(frame, "is_deleted")).fill_null(False)
@@ -350,7 +422,7 @@ def plan(
     except Tool.DoesNotExist as exc:
         raise ImportFileError(f"Outil inconnu : « {options.get('tool')} ».") from exc
     progress("Contrôle des lignes", 0)
-    valid, rejections = normalise(frame, source)
+    valid, rejections = normalise(frame, source, date_orders=options.get("date_orders"))
     progress("Rapprochement avec les agents", frame.height // 2)
 
     with connection.cursor() as cursor:

@@ -15,17 +15,12 @@ from django.db import connection
 from django.utils import timezone
 
 from relais.agents.enums import Category, Filiere, Statut
+from relais.agents.hr_managers import key_for, resolve
 from relais.agents.models import Agent
 from relais.core.text import fold
 from relais.imports import sql
 from relais.imports.columns import AGENT_FIELDS
-from relais.imports.parsers import (
-    bool_expr,
-    contradicting_date_message,
-    date_column,
-    fold_expr,
-    unreadable_date_message,
-)
+from relais.imports.parsers import ORDER_LABELS, bool_expr, date_column, fold_expr
 from relais.imports.reading import LINE, MAX_CELL_BYTES
 from relais.imports.referential import Referential
 
@@ -99,6 +94,8 @@ class AgentPlan:
     as_of: datetime.date
     lines_total: int = 0
     notices: list[str] = field(default_factory=list)
+    hr_labels: dict[str, str] = field(default_factory=dict)  # HR manager key -> value as first written
+    warnings: list[list] = field(default_factory=list)  # [line, field, value, message]: applied, field left empty
 
 
 def _reject(frame: pl.DataFrame, mask: pl.Expr, column: str, reason, value: pl.Expr | None = None) -> pl.DataFrame:
@@ -111,29 +108,52 @@ def _reject(frame: pl.DataFrame, mask: pl.Expr, column: str, reason, value: pl.E
     )
 
 
-def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Check every row at once; returns (typed valid rows, rejections [line, field, value, reason]).
+# Identity: a line without these cannot be an agent of the referential, so it is rejected. Any other column
+# is optional: a value that cannot be read there is a warning on its line and the field is left empty, as if
+# the cell were (issue 12 §2: one unreadable date must not cost an agent their file).
+IDENTITY = ("matricule", "last_name", "usage_name", "direction")
+LEFT_EMPTY = "champ laissé vide"
 
-    A row with any problem is rejected whole, each problem named with its column.
+
+def _quoted(column: str) -> pl.Expr:
+    return pl.concat_str([pl.lit("« "), pl.col(column).str.slice(0, 80), pl.lit(" »")])
+
+
+def validate(
+    frame: pl.DataFrame, *, date_orders: dict[str, str] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Check every row at once; returns (typed valid rows, rejections, warnings), both [line, field, value, reason].
+
+    A line is rejected, each problem named with its column, only for its identity (matricule, a name — the
+    usage name alone suffices —, direction); an optional value that cannot be read is a warning and the
+    field is left empty. `date_orders`: {field: "dmy" | "mdy"} remembered by an import profile, else decided
+    on each whole column.
     """
+    date_orders = date_orders or {}
     provided = [c for c in frame.columns if c != LINE]
     problems: list[pl.DataFrame] = []
+    warnings: list[pl.DataFrame] = []
+    blank: dict[str, pl.Expr] = {}  # optional column -> lines whose value is dropped
+
+    def drop(name: str, mask: pl.Expr, reason, value: pl.Expr | None = None) -> None:
+        warnings.append(_reject(frame, mask, name, reason, value))
+        blank[name] = blank[name] | mask if name in blank else mask
 
     for name in provided:
         oversized = pl.col(name).str.len_bytes() > MAX_CELL_BYTES
-        problems.append(
-            _reject(
-                frame,
-                oversized,
-                name,
-                "Cellule trop volumineuse (plus de 10 Mo) : ligne refusée.",
-                pl.col(name).str.slice(0, 40) + pl.lit("…"),
-            )
-        )
+        shown = pl.col(name).str.slice(0, 40) + pl.lit("…")
         spec = SPECS.get(name)
-        if spec and spec.max_length:
-            too_long = (pl.col(name).str.len_chars() > spec.max_length) & ~oversized
-            problems.append(_reject(frame, too_long, name, f"Trop long : {spec.max_length} caractères au plus."))
+        too_long = (pl.col(name).str.len_chars() > spec.max_length) & ~oversized if spec and spec.max_length else None
+        if name in IDENTITY:
+            problems.append(
+                _reject(frame, oversized, name, "Cellule trop volumineuse (plus de 10 Mo) : ligne refusée.", shown)
+            )
+            if too_long is not None:
+                problems.append(_reject(frame, too_long, name, f"Trop long : {spec.max_length} caractères au plus."))
+        else:
+            drop(name, oversized, f"Cellule trop volumineuse (plus de 10 Mo), {LEFT_EMPTY}.", shown)
+            if too_long is not None:
+                drop(name, too_long, f"Trop long ({spec.max_length} caractères au plus), {LEFT_EMPTY}.")
     # Free the memory of oversized cells before any further work on them.
     frame = frame.with_columns(
         [
@@ -159,12 +179,15 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     for name, missing in (
         ("matricule", "Matricule manquant"),
         ("last_name", "Nom manquant"),
-        ("first_name", "Prénom manquant"),
         ("direction", "Direction manquante"),
     ):
         if name in provided:
             reason = f"{missing} : cette information est obligatoire."
             problems.append(_reject(frame, pl.col(name) == "", name, reason))
+    if "first_name" in provided:
+        warnings.append(
+            _reject(frame, pl.col("first_name") == "", "first_name", "Prénom manquant : fiche enregistrée sans prénom.")
+        )
 
     if "matricule" in provided:
         nir_like = pl.col("matricule").str.contains(_NIR)
@@ -194,21 +217,20 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                 )
             )
 
-    typed = [pl.col(LINE)] + [pl.col(c) for c in provided if c not in (*CHOICE_FIELDS, *DATE_FIELDS, "uses_computer")]
+    typed: dict[str, pl.Expr] = {
+        c: pl.col(c) for c in provided if c not in (*CHOICE_FIELDS, *DATE_FIELDS, "uses_computer")
+    }
     if "category" in provided:
         frame = _per_value(
             frame, "category", fold_expr(pl.col("category")).str.replace(r"^(categorie|cat)\s*", "").str.to_uppercase()
         )
         cat = pl.col("_category")
-        problems.append(
-            _reject(
-                frame,
-                (pl.col("category") != "") & ~cat.is_in(Category.values),
-                "category",
-                "Catégorie inconnue : A, B ou C attendu.",
-            )
+        drop(
+            "category",
+            (pl.col("category") != "") & ~cat.is_in(Category.values),
+            pl.format("catégorie inconnue {} : A, B ou C attendu, " + LEFT_EMPTY + ".", _quoted("category")),
         )
-        typed.append(cat.alias("category"))
+        typed["category"] = cat
     for name, mapping, expected in (
         ("filiere", FILIERES, ", ".join(label.lower() for label in Filiere.labels)),
         ("statut", STATUTS, ", ".join(label.lower() for label in Statut.labels)),
@@ -217,50 +239,64 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             key = fold_expr(pl.col(name)).str.replace(r"^(filiere|statut)\s+", "")
             frame = _per_value(frame, name, key.replace_strict(mapping, default=None, return_dtype=pl.String))
             mapped = pl.col(f"_{name}")
-            problems.append(
-                _reject(
-                    frame,
-                    (pl.col(name) != "") & mapped.is_null(),
-                    name,
-                    f"{SPECS[name].label.capitalize()} inconnu(e) : valeurs admises {expected}.",
-                )
+            drop(
+                name,
+                (pl.col(name) != "") & mapped.is_null(),
+                pl.format(
+                    f"{SPECS[name].label} inconnu(e) {{}} : valeurs admises {expected} ; {LEFT_EMPTY}.", _quoted(name)
+                ),
             )
-            typed.append(mapped.fill_null("").alias(name))
+            typed[name] = mapped.fill_null("")
     for name in DATE_FIELDS:
         if name in provided:
             # Day/month order decided on the whole column (`03/04/2024` reads as the rest of the column does).
-            column = date_column(frame.get_column(name))
+            column = date_column(frame.get_column(name), order=date_orders.get(name))
             frame = frame.with_columns(column.dates.alias(f"_{name}"), column.contradicts.alias(f"_{name}_order"))
             parsed = pl.col(f"_{name}")
+            order = ORDER_LABELS[column.order]
             reason = (
                 pl.when(pl.col(f"_{name}_order"))
-                .then(pl.lit(contradicting_date_message(column.order)))
-                .otherwise(pl.lit(unreadable_date_message(column.order)))
+                .then(
+                    pl.format(
+                        f"date ambiguë {{}} (le reste de la colonne est écrit {order}), {LEFT_EMPTY}.", _quoted(name)
+                    )
+                )
+                .otherwise(pl.format(f"date illisible {{}}, {LEFT_EMPTY}.", _quoted(name)))
             )
-            problems.append(_reject(frame, (pl.col(name) != "") & parsed.is_null(), name, reason))
-            typed.append(parsed.alias(name))
+            drop(name, (pl.col(name) != "") & parsed.is_null(), reason)
+            typed[name] = parsed
     if "entry_date" in provided and "exit_date" in provided:
         before = pl.col("_exit_date") < pl.col("_entry_date")
-        problems.append(_reject(frame, before, "exit_date", "La date de sortie précède la date d'entrée."))
+        drop("exit_date", before, f"la date de sortie précède la date d'entrée, {LEFT_EMPTY}.")
     if "work_email" in provided:
         bad = (pl.col("work_email") != "") & ~pl.col("work_email").str.contains(_EMAIL)
-        problems.append(_reject(frame, bad, "work_email", "Adresse électronique invalide."))
+        drop("work_email", bad, pl.format(f"adresse électronique invalide {{}}, {LEFT_EMPTY}.", _quoted("work_email")))
     if "uses_computer" in provided:
         frame = _per_value(frame, "uses_computer", bool_expr(pl.col("uses_computer")))
         flag = pl.col("_uses_computer")
-        problems.append(
-            _reject(
-                frame,
-                (pl.col("uses_computer") != "") & flag.is_null(),
-                "uses_computer",
-                "Valeur attendue : oui ou non.",
-            )
+        drop(
+            "uses_computer",
+            (pl.col("uses_computer") != "") & flag.is_null(),
+            pl.format(f"valeur illisible {{}} : oui ou non attendu, {LEFT_EMPTY}.", _quoted("uses_computer")),
         )
-        typed.append(flag.alias("uses_computer"))
+        typed["uses_computer"] = flag
 
+    for name, mask in blank.items():
+        if name in typed:
+            empty = pl.lit("") if name in (*TEXT_FIELDS, *CHOICE_FIELDS, "service", "site", "hr_manager") else None
+            typed[name] = pl.when(mask).then(empty).otherwise(typed[name])
     rejections = pl.concat(problems).sort("line", "field") if problems else _empty_rejections()
-    valid = frame.filter(~pl.col(LINE).is_in(rejections["line"].implode())).select(typed)
-    return valid, rejections
+    rejected_lines = rejections["line"].implode()
+    valid = frame.filter(~pl.col(LINE).is_in(rejected_lines)).select(
+        pl.col(LINE), *[expr.alias(name) for name, expr in typed.items()]
+    )
+    # Warnings on rejected lines say nothing more: the line is not written.
+    warned = (
+        pl.concat(warnings).filter(~pl.col("line").is_in(rejected_lines)).sort("line", "field")
+        if warnings
+        else _empty_rejections()
+    )
+    return valid, rejections, warned
 
 
 def _per_value(frame: pl.DataFrame, name: str, expr: pl.Expr) -> pl.DataFrame:
@@ -292,7 +328,7 @@ def load_snapshot() -> pl.DataFrame:
     with connection.cursor() as cursor:
         return sql.fetch_frame(
             cursor,
-            f"SELECT {columns}, m.matricule FROM agents_agent a LEFT JOIN agents_agent m ON m.id = a.hr_manager_id",
+            f"SELECT {columns}, m.key FROM agents_agent a LEFT JOIN agents_hrmanager m ON m.id = a.hr_manager_id",
             [],
             SNAPSHOT_SCHEMA,
         )
@@ -304,13 +340,14 @@ def plan(
     full: bool,
     as_of: datetime.date,
     progress: ProgressFn | None = None,
+    date_orders: dict[str, str] | None = None,
 ) -> AgentPlan:
     """Compare a read extract with the referential: what would be new, updated, leaving, unchanged, rejected."""
     progress = progress or (lambda phase, done: None)
     lines_total = frame.height
     file_matricules = frame.get_column("matricule") if "matricule" in frame.columns else pl.Series([], dtype=pl.String)
     progress("Contrôle des lignes", 0)
-    valid, rejections = validate(frame)
+    valid, rejections, warnings = validate(frame, date_orders=date_orders)
     progress("Comparaison avec le référentiel", lines_total // 2)
     provided = [c for c in valid.columns if c != LINE]
     snapshot = load_snapshot()
@@ -348,21 +385,17 @@ def plan(
         resolved = resolved.with_columns(site_ids.get_column("site_id"))
     provided_cols = [c for c in COMPARED if c in resolved.columns]
 
-    # Unknown HR managers: neither in the file's valid rows nor in the referential.
+    # HR managers are compared by key (`relais.agents.hr_managers.key_for`: "Sophie MARTIN" is "MARTIN
+    # Sophie"), computed once per distinct value; the value as first written labels a new HR manager.
+    hr_labels: dict[str, str] = {}
     if "hr_manager" in provided:
-        known = pl.concat([resolved.get_column("matricule"), snapshot.get_column("matricule")]).implode()
-        unknown = (pl.col("hr_manager") != "") & ~pl.col("hr_manager").is_in(known)
-        extra = _reject(
-            resolved,
-            unknown,
-            "hr_manager",
-            "Gestionnaire RH inconnu : aucun agent n'a ce matricule, ni dans le fichier ni dans Relais.",
-        )
-        if extra.height:
-            rejections = pl.concat([rejections, extra]).sort("line", "field")
-            resolved = resolved.filter(~pl.col(LINE).is_in(extra["line"].implode()))
+        values = resolved.select(pl.col("hr_manager").unique(maintain_order=True)).get_column("hr_manager").to_list()
+        keys = {value: key_for(value) or None for value in values}
+        hr_labels = {key: value.strip() for value, key in reversed(keys.items()) if key}
         resolved = resolved.with_columns(
-            pl.when(pl.col("hr_manager") == "").then(None).otherwise(pl.col("hr_manager")).alias("hr_manager")
+            pl.col("hr_manager").replace_strict(keys, return_dtype=pl.String)
+            if keys
+            else pl.lit(None, dtype=pl.String).alias("hr_manager")
         )
 
     # Only rows already known are joined with the referential; new ones just get the defaults (a first
@@ -443,6 +476,8 @@ def plan(
         examples={**examples, "created": referential.summary()},
         as_of=as_of,
         lines_total=lines_total,
+        hr_labels=hr_labels,
+        warnings=warnings.rows(),
     )
 
 
@@ -571,13 +606,8 @@ def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | Non
             [now, now],
         )
         if "hr_manager" in agent_plan.provided:
-            manager = f"(SELECT m.id FROM agents_agent m WHERE m.matricule = {STAGE}.hr_manager)"
-            differs = sql.distinct("agents_agent.hr_manager_id", manager)
-            cursor.execute(
-                f"UPDATE agents_agent SET hr_manager_id = {manager}, updated_at = %s FROM {STAGE} "
-                f"WHERE agents_agent.matricule = {STAGE}.matricule AND {differs}",
-                [now],
-            )
+            # After the agents are written, so that an HR manager named in the file is matched to its agent.
+            _write_hr_managers(cursor, agent_plan.hr_labels, now, acting_user=acting_user, reference=reference)
         leaving_ids = agent_plan.leaving.get_column("id").to_list()
         as_of = connection.ops.adapt_datefield_value(agent_plan.as_of)
         for start in range(0, len(leaving_ids), 500):
@@ -623,3 +653,41 @@ def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | Non
     )
     journal_record_rows(acting_user=acting_user, action="agent.import", model=Agent, rows=leaving_entries.iter_rows())
     return dict(agent_plan.counts)
+
+
+HR_STAGE = "imports_stage_hr_manager"
+
+
+def _write_hr_managers(cursor, labels: dict[str, str], now, *, acting_user, reference: str) -> None:
+    """Point the staged agents at their HR managers, found or created by key (`hr_managers.resolve`);
+    the HR managers this import created are journaled (they hold a person's name)."""
+    from relais.agents.models import HRManager
+    from relais.journal.services import journal_record_rows
+
+    known = set(HRManager.objects.filter(key__in=list(labels)).values_list("pk", flat=True)) if labels else set()
+    managers = resolve(labels.values())
+    created = {m.pk: m.label for m in managers.values() if m is not None and m.pk not in known}
+    journal_record_rows(
+        acting_user=acting_user,
+        action="hr_manager.import",
+        model=HRManager,
+        rows=((pk, label, {"import": reference}) for pk, label in created.items()),
+    )
+    ids = pl.DataFrame(
+        {
+            "key": list(labels),
+            "manager_id": [getattr(managers.get(label), "pk", None) for label in labels.values()],
+        },
+        schema={"key": pl.String, "manager_id": pl.Int64},
+    )
+    sql.create_stage(cursor, HR_STAGE, {"key": "text", "manager_id": "bigint"})
+    sql.load_stage(cursor, HR_STAGE, ids, keys=("key",))
+    # A join, not a subquery per row: 50,000 rows in 0.1 s instead of 1 s on SQLite.
+    differs = sql.distinct("agents_agent.hr_manager_id", "h.manager_id")
+    cursor.execute(
+        f"UPDATE agents_agent SET hr_manager_id = h.manager_id, updated_at = %s "
+        f"FROM {STAGE} s LEFT JOIN {HR_STAGE} h ON h.key = s.hr_manager "
+        f"WHERE agents_agent.matricule = s.matricule AND {differs}",
+        [now],
+    )
+    sql.drop_stage(cursor, HR_STAGE)

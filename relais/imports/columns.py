@@ -56,7 +56,9 @@ AGENT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("site", "site", ("site", "affectation", "site d affectation", "lieu de travail", "lieu d affectation",
               "etablissement"), False, 200),
     FieldSpec("hr_manager", "gestionnaire RH", ("gestionnaire rh", "matricule gestionnaire rh", "gestionnaire",
-              "matricule du gestionnaire", "gestionnaire ressources humaines"), False, 32),
+              "matricule du gestionnaire", "gestionnaire ressources humaines", "nom du gestionnaire",
+              "nom gestionnaire rh", "gestionnaire de paie", "gestionnaire carriere", "code gestionnaire",
+              "courriel gestionnaire rh"), False, 200),
     FieldSpec("entry_date", "date d'entrée", ("date d entree", "date entree", "date d arrivee", "date d embauche",
               "date de recrutement", "date debut")),
     FieldSpec("exit_date", "date de sortie", ("date de sortie", "date sortie", "date de depart", "date de fin",
@@ -92,6 +94,7 @@ class ColumnMapping:
     forbidden: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # every header not read, in the file's order
 
     def notices(self) -> list[str]:
         out = []
@@ -110,6 +113,11 @@ class ColumnMapping:
         if self.ignored:
             out.append("Colonnes non reconnues, ignorées : " + ", ".join(f"« {h} »" for h in self.ignored) + ".")
         return out
+
+
+def ignored_message(headers: list[str]) -> str:
+    """The line every import summary gives: which columns of the file were not read."""
+    return "Colonnes ignorées : " + (", ".join(f"« {h} »" for h in headers) if headers else "aucune") + "."
 
 
 def custom_aliases(kind: str) -> dict[str, str]:
@@ -131,13 +139,16 @@ def match_headers(
             continue
         if is_forbidden(header):
             mapping.forbidden.append(header)
+            mapping.dropped.append(header)
             continue
         key = header_key(header)
         target = extra.get(key) or extra.get(fold(header)) or builtin.get(key) or builtin.get(fold(header))
         if target == AliasTarget.IGNORE or target is None:
             mapping.ignored.append(header)
+            mapping.dropped.append(header)
         elif target in mapping.labels:
             mapping.duplicates.append(header)
+            mapping.dropped.append(header)
         else:
             mapping.keep[index] = target
             mapping.labels[target] = header

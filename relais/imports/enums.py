@@ -4,6 +4,7 @@ from django.db import models
 class ImportKind(models.TextChoices):
     AGENTS = "agents", "Extraction RH (agents)"
     ADOPTION = "adoption", "Rapport d'utilisation (messagerie, annuaire)"
+    PIX = "pix", "Export de campagne Pix Orga (compétences numériques)"
 
 
 class ImportMode(models.TextChoices):
@@ -13,6 +14,7 @@ class ImportMode(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     PENDING = "pending", "En attente"
+    MAPPING = "mapping", "Colonnes à vérifier"
     ANALYSING = "analysing", "Analyse en cours"
     ANALYSED = "analysed", "Analysé, prêt à appliquer"
     APPLYING = "applying", "Application en cours"

@@ -44,16 +44,61 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.RELAIS_IMPORT_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"Le fichier pèse {size_label(upload.size)}, plus que les {size_label(limit)} acceptés par cette "
-                "page : découpez-le ou importez-le en ligne de commande."
-            )
+        if upload.size > settings.RELAIS_IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_large(upload.size))
         return upload
+
+
+def too_large(size: int) -> str:
+    limit = settings.RELAIS_IMPORT_MAX_UPLOAD_BYTES
+    return (
+        f"Le fichier pèse {size_label(size)}, plus que les {size_label(limit)} acceptés par cette "
+        "page : découpez-le ou importez-le en ligne de commande."
+    )
 
 
 class ApplyForm(forms.Form):
     apply_valid_rows = forms.BooleanField(
         label="Appliquer seulement les lignes valides (les lignes rejetées sont ignorées)", required=False
     )
+
+
+class MappingForm(forms.Form):
+    """The mapping step: one choice of field per column of the file, the order of its dates, a profile name."""
+
+    profile_name = forms.CharField(
+        label="Enregistrer ces choix comme profil d'import (nom)",
+        max_length=100,
+        required=False,
+        help_text="Par exemple « SIRH mensuel » : proposé automatiquement quand les mêmes colonnes reviendront, "
+        "et utilisable en ligne de commande (--profile).",
+    )
+
+    def __init__(self, *args, proposal, **kwargs):
+        from relais.imports.mapping import ORDER_CHOICES, field_choices
+
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+        choices = field_choices(proposal.kind, proposal.source)
+        self.columns = []
+        for column in proposal.columns:
+            name = f"col_{column.index}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"Champ Relais pour la colonne « {column.header} »", choices=choices, initial=column.proposed
+            )
+            order = None
+            if column.date_order:
+                order = f"order_{column.index}"
+                self.fields[order] = forms.ChoiceField(
+                    label=f"Ordre jour/mois des dates de « {column.header} »",
+                    choices=ORDER_CHOICES,
+                    initial=column.date_order,
+                    help_text="Décidé sur toute la colonne, jamais ligne par ligne.",
+                )
+            self.columns.append((column, self[name], self[order] if order else None))
+
+    def mapping(self) -> dict[int, str]:
+        return {c.index: self.cleaned_data[f"col_{c.index}"] for c in self.proposal.columns}
+
+    def date_orders(self) -> dict[int, str]:
+        return {c.index: self.cleaned_data[f"order_{c.index}"] for c in self.proposal.columns if c.date_order}

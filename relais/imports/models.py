@@ -38,6 +38,46 @@ class ColumnAlias(TimestampedModel):
         super().save(*args, **kwargs)
 
 
+class ImportProfile(TimestampedModel):
+    """How the files of one source are read: which header is which field, and how its dates are written.
+
+    Saved from the mapping step; offered again when a file with the same set of headers arrives, and
+    named on the command line (`--profile NAME`). Headers are kept folded (`columns.header_key`).
+    """
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    kind = models.CharField("type d'import", max_length=16, choices=ImportKind.choices)
+    source = models.CharField("source", max_length=16, blank=True)
+    # Sorted folded headers of the files this profile was made from, and their hash for the lookup.
+    headers = models.JSONField("en-têtes", default=list)
+    signature = models.CharField(max_length=64, editable=False, db_index=True)
+    # {folded header: field name or "ignore"}
+    mapping = models.JSONField("correspondances", default=dict)
+    # {field name: "dmy" or "mdy"}: the day/month order of each date column, decided on the whole column.
+    date_orders = models.JSONField("ordre des dates", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="par", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "profil d'import"
+        verbose_name_plural = "profils d'import"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="imports_importprofile_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        import hashlib
+
+        self.headers = sorted(set(self.headers))
+        self.signature = hashlib.sha256("\x1f".join(self.headers).encode()).hexdigest()
+        super().save(*args, **kwargs)
+
+
 class ImportRunQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Imports are an administrator's tool: only administrators see them (they see all of them)."""
@@ -104,6 +144,15 @@ class ImportRun(PublicIdModel, TimestampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.file_name}"
+
+    @property
+    def warnings(self) -> list[list]:
+        """Lines applied with a field left empty: [[line, column, value, message], ...] (see `_record_plan`)."""
+        return (self.examples or {}).get("warnings", [])
+
+    @property
+    def count_warnings(self) -> int:
+        return (self.examples or {}).get("warnings_count", 0)
 
     @property
     def is_in_progress(self) -> bool:

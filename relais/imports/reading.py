@@ -211,33 +211,25 @@ def decode(data: bytes, *, utf16: str | None = None) -> tuple[str, str]:
         ) from exc
 
 
-def sniff_separator(header_line: str) -> str:
-    """The separator of a CSV from its header line: the most frequent of `;`, tab and `,` outside quotes."""
-    unquoted = re.sub(r'"[^"]*"', "", header_line)
-    counts = {sep: unquoted.count(sep) for sep in SEPARATORS}
-    best = max(SEPARATORS, key=lambda sep: counts[sep])  # ties: the order of SEPARATORS wins
-    return best if counts[best] else ","
-
-
 def _separator(lines: list[str]) -> str:
-    """The separator of a CSV from its first lines: the one most lines use most (a title line uses none).
+    """The separator of a CSV from its first lines: the one that cuts most lines into the same number of
+    cells (a table's rows agree with their header; a title line, or commas inside a `;` file's cells, do not).
 
     Excel's `sep=;` first line, when present, says it outright.
     """
     if lines and (given := _EXCEL_SEP_LINE.match(lines[0])):
         return given.group(1)
-    votes: Counter = Counter()
-    widest: Counter = Counter()
-    for line in lines:
-        unquoted = re.sub(r'"[^"]*"', "", line)
-        counts = {sep: unquoted.count(sep) for sep in SEPARATORS}
-        best = max(SEPARATORS, key=lambda sep: counts[sep])
-        if counts[best]:
-            votes[best] += 1
-            widest[best] = max(widest[best], counts[best])
-    if not votes:
-        return ","
-    return max(SEPARATORS, key=lambda sep: (votes[sep], widest[sep]))  # ties: the order of SEPARATORS
+    best, best_score = ",", (0, 0)
+    for sep in SEPARATORS:
+        try:
+            widths = Counter(len(row) for row in csv.reader(lines, delimiter=sep) if len(row) > 1)
+        except csv.Error:
+            continue
+        if widths:
+            width, agreeing = max(widths.items(), key=lambda item: (item[1], item[0]))
+            if (agreeing, width) > best_score:  # ties: the order of SEPARATORS wins
+                best, best_score = sep, (agreeing, width)
+    return best
 
 
 class _HeaderChooser:

@@ -7,6 +7,8 @@ from relais.imports.models import ImportRun
 
 SHOWN_REJECTIONS = 50
 LIGHT_FIELDS = ("staged_data", "rejected")
+# Kinds whose report shows a part of its own, under the counts (owned by the area the kind feeds).
+KIND_TEMPLATES = {ImportKind.PIX: "skills/_pix_report.html"}
 
 
 def import_run_list(user, *, limit: int = 100):
@@ -43,8 +45,13 @@ def import_run_report(run: ImportRun) -> dict:
         counts.append(("Déjà connues (inchangées)", run.count_unchanged))
         counts.append(("Lignes non rapprochées d'un agent", run.count_unmatched))
     counts.append(("Lignes rejetées", run.count_rejected))
+    if examples.get("warning_lines"):
+        counts.append(("Lignes avec un champ laissé vide (avertissement)", examples["warning_lines"]))
+    if examples.get("report_counts"):  # a kind that labels its own counts (Pix Orga: participations)
+        counts = [tuple(pair) for pair in examples["report_counts"]]
     return {
         "counts": counts,
+        "kind_template": KIND_TEMPLATES.get(run.kind, ""),
         "new": examples.get("new") or [],
         "updated": examples.get("updated") or [],
         "leaving": examples.get("leaving") or [],
@@ -58,5 +65,10 @@ def import_run_report(run: ImportRun) -> dict:
         "tool_label": examples.get("tool") or "",
         "rejected": run.rejected[:SHOWN_REJECTIONS],
         "rejected_more": max(0, len(run.rejected) - SHOWN_REJECTIONS),
+        "warnings": run.warnings[:SHOWN_REJECTIONS],
+        "warnings_more": max(0, run.count_warnings - SHOWN_REJECTIONS),
         "format": (run.options or {}).get("format", ""),
+        "profile": (run.options or {}).get("profile", ""),
+        # None when the columns are not chosen yet (or the run predates the list): the line is not shown.
+        "ignored_columns": (run.options or {}).get("ignored_columns"),
     }

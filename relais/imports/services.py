@@ -19,15 +19,38 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from relais.imports import adoption, agents
-from relais.imports.columns import AGENT_FIELDS, custom_aliases, match_headers, missing_required, required_message
+from relais.imports import adoption, agents, pix
+from relais.imports.columns import (
+    AGENT_FIELDS,
+    custom_aliases,
+    header_key,
+    is_forbidden,
+    match_headers,
+    missing_required,
+    required_message,
+)
 from relais.imports.enums import ImportKind, ImportMode, ImportStatus
-from relais.imports.models import ImportRun
+from relais.imports.mapping import (
+    DATE_FIELDS,
+    IGNORE,
+    MAPPABLE_KINDS,
+    Proposal,
+    find_profile,
+    header_set,
+    ignored_headers,
+    mapped_frame,
+    problems,
+    propose,
+    read_raw,
+)
+from relais.imports.models import ImportProfile, ImportRun
 from relais.imports.reading import ImportFileError, read_table
 from relais.journal.services import journal_record
 
 BACKGROUND_ROWS = 5000
 MAX_REJECTED_KEPT = 100_000
+# Warnings ride with the examples, read by every report page: fewer are kept (the count stays exact).
+MAX_WARNINGS_KEPT = 10_000
 STALE_AFTER = datetime.timedelta(minutes=30)
 
 
@@ -41,16 +64,37 @@ class ReadFile:
     read_errors: list[list] = field(default_factory=list)
 
 
-def read_file(*, kind: str, data: bytes | Path, source: str = "") -> ReadFile:
-    """Read and map a file; raises ImportFileError (French message) when it cannot be imported at all."""
+def read_file(*, kind: str, data: bytes | Path, source: str = "", profile=None) -> ReadFile:
+    """Read and map a file; raises ImportFileError (French message) when it cannot be imported at all.
+
+    `profile`: an import profile whose mapping and date orders are used; refused when the file's headers
+    do not hold every column it reads.
+    """
+    from relais.imports.mapping import profile_misfit
+
+    extra = dict(profile.mapping) if profile is not None else {}
+    date_orders = dict(profile.date_orders) if profile is not None else {}
+
+    def fits(headers):
+        if profile is not None and (misfit := profile_misfit(profile, headers)):
+            raise ImportFileError(misfit)
+
     if kind == ImportKind.ADOPTION:
-        frame, options, notices, read_errors = adoption.read(data, source=source)
+        source = source or (profile.source if profile is not None else "")
+        frame, options, notices, read_errors = adoption.read(data, source=source, extra=extra, check=fits)
+        if profile is not None:
+            options["profile"] = profile.name
+        options["date_orders"] = date_orders
         return ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors)
-    extra = custom_aliases(ImportKind.AGENTS)
+    if kind == ImportKind.PIX:
+        frame, options, notices, read_errors = pix.read(data)
+        return ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors)
+    aliases = {**custom_aliases(ImportKind.AGENTS), **extra}
     holder = {}
 
     def select(headers):
-        holder["mapping"] = mapping = match_headers(headers, AGENT_FIELDS, extra=extra)
+        fits(headers)
+        holder["mapping"] = mapping = match_headers(headers, AGENT_FIELDS, extra=aliases)
         missing = missing_required(mapping, AGENT_FIELDS)
         if missing:
             raise ImportFileError(required_message(missing, AGENT_FIELDS))
@@ -60,7 +104,10 @@ def read_file(*, kind: str, data: bytes | Path, source: str = "") -> ReadFile:
     if table.frame.height == 0 and not table.read_errors:
         raise ImportFileError("Le fichier ne contient aucune ligne de données sous la ligne d'en-tête.")
     mapping = holder["mapping"]
-    options = {"format": table.description, "columns": mapping.labels}
+    options = {"format": table.description, "columns": mapping.labels, "ignored_columns": mapping.dropped,
+               "date_orders": date_orders}  # fmt: skip
+    if profile is not None:
+        options["profile"] = profile.name
     return ReadFile(frame=table.frame, options=options, notices=mapping.notices(), read_errors=table.read_errors)
 
 
@@ -104,9 +151,17 @@ def _progress(run: ImportRun):
 
 
 def _plan(run: ImportRun, frame: pl.DataFrame, progress):
+    if run.kind == ImportKind.PIX:
+        return pix.plan(frame, options=run.options, progress=progress)
     if run.kind == ImportKind.ADOPTION:
         return adoption.plan(frame, options=run.options, as_of=run.as_of, progress=progress)
-    return agents.plan(frame, full=run.mode == ImportMode.FULL, as_of=run.as_of, progress=progress)
+    return agents.plan(
+        frame,
+        full=run.mode == ImportMode.FULL,
+        as_of=run.as_of,
+        progress=progress,
+        date_orders=run.options.get("date_orders"),
+    )
 
 
 def _record_plan(run: ImportRun, result, read_errors: list[list]) -> None:
@@ -120,7 +175,16 @@ def _record_plan(run: ImportRun, result, read_errors: list[list]) -> None:
     run.count_unmatched = result.counts.get("unmatched", 0)
     run.count_rejected = len({r[0] for r in rejected})
     run.rejected = rejected[:MAX_REJECTED_KEPT]
-    run.examples = result.examples
+    warnings = [
+        [line, labels.get(col, col), value, reason] for line, col, value, reason in getattr(result, "warnings", [])
+    ]
+    # Kept with the examples (no column of their own): [[line, column as in the file, value, message], ...].
+    run.examples = {
+        **result.examples,
+        "warnings": warnings[:MAX_WARNINGS_KEPT],
+        "warnings_count": len(warnings),
+        "warning_lines": len({w[0] for w in warnings}),
+    }
     run.notices = list(dict.fromkeys([*run.notices, *result.notices]))
 
 
@@ -152,21 +216,86 @@ def import_run_start(
     )
     started = time.perf_counter()
     try:
-        read = read_file(kind=kind, data=data, source=source)
+        if kind in MAPPABLE_KINDS:
+            raw = read_raw(kind=kind, data=data, source=source)
+            profile = find_profile(kind, raw.headers)
+            proposal = propose(raw, kind=kind)
+            if not proposal.certain and profile is not None:
+                proposal = propose(raw, kind=kind, profile=profile)
+            run.options.update(
+                {
+                    "format": raw.table.description,
+                    "headers": raw.headers,
+                    "source": raw.source,
+                    "read_errors": raw.table.read_errors[:MAX_REJECTED_KEPT],
+                }  # fmt: skip
+            )
+            run.source = raw.source
+            if not proposal.certain or proposal.profile:  # a profile is offered, applied once accepted
+                run.status, run.phase = ImportStatus.MAPPING, ""
+                run.options["proposal"] = proposal.as_json()
+                run.rows_total = raw.table.frame.height + len(raw.table.read_errors)
+                run.staged_data = _to_parquet(raw.table.frame)
+                run.duration = time.perf_counter() - started
+                run.save()
+                return run
+            read = _mapped_read(run, raw.table.frame, proposal.mapping(), _orders_by_field(proposal))
+        else:
+            read = read_file(kind=kind, data=data, source=source)
     except ImportFileError as exc:
         run.status, run.error = ImportStatus.FAILED, str(exc)
         run.duration = time.perf_counter() - started
         run.save()
         return run
+    _stage_and_analyse(run, read, started)
+    return run
+
+
+def _orders_by_field(proposal) -> dict[str, str]:
+    mapping = proposal.mapping()
+    return {mapping[i]: order for i, order in proposal.date_orders().items() if mapping.get(i) in DATE_FIELDS}
+
+
+def _mapped_read(run: ImportRun, raw: pl.DataFrame, mapping: dict[int, str], date_orders: dict[str, str]) -> ReadFile:
+    """A raw read (every column by position) mapped to fields, with the checks its kind makes after reading."""
+    headers = run.options["headers"]
+    frame = mapped_frame(raw, mapping)
+    labels = {name: headers[i] for i, name in mapping.items() if name != IGNORE}
+    ignored = ignored_headers(headers, mapping)
+    # The reader names a refused cell by its position (`c3`): say its header instead.
+    read_errors = [
+        [line, headers[int(col[1:])] if col[:1] == "c" and col[1:].isdigit() else col, value, reason]
+        for line, col, value, reason in run.options.get("read_errors", [])
+    ]
+    options = {"columns": labels, "ignored_columns": ignored, "date_orders": date_orders}
+    if run.kind == ImportKind.ADOPTION:
+        options.update(adoption.finish(frame, run.options.get("source") or "generic", read_errors))
+    elif frame.height == 0 and not read_errors:
+        raise ImportFileError("Le fichier ne contient aucune ligne de données sous la ligne d'en-tête.")
+    forbidden = [h for h in headers if h and is_forbidden(h)]
+    notices = []
+    if forbidden:
+        notices.append(
+            "Colonnes ignorées car Relais ne conserve pas ces données (NIR, coordonnées bancaires) : "
+            + ", ".join(f"« {h} »" for h in forbidden)
+            + ". Leur contenu n'a été ni lu ni enregistré."
+        )
+    return ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors)
+
+
+def _stage_and_analyse(run: ImportRun, read: ReadFile, started: float) -> None:
+    """Stage a mapped read and analyse it (in the background when large)."""
     file_as_of = read.options.pop("as_of", None)
     run.options.update(read.options)
-    run.source = read.options.get("source", source)
+    run.options.pop("proposal", None)  # its samples are personal data: not kept once the columns are chosen
+    run.source = read.options.get("source", run.source)
     run.as_of = run.as_of or file_as_of or timezone.localdate()
     run.notices = read.notices
     run.options["read_errors"] = read.read_errors[:MAX_REJECTED_KEPT]
     run.rows_total = read.frame.height + len(read.read_errors)
     run.staged_data = _to_parquet(read.frame)
-    run.duration = time.perf_counter() - started
+    run.status, run.error = ImportStatus.PENDING, ""
+    run.duration = (run.duration or 0) + time.perf_counter() - started
     with transaction.atomic():
         run.save()
         if run.rows_total > BACKGROUND_ROWS:
@@ -176,7 +305,73 @@ def import_run_start(
             transaction.on_commit(lambda: import_run_process.enqueue(run_id, "analyse"))
     if run.rows_total <= BACKGROUND_ROWS:
         import_run_analyse(run=run)
+
+
+class MappingRefused(Exception):
+    """The columns chosen cannot be imported; `problems` says why, in French."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def import_run_map(
+    *,
+    run: ImportRun,
+    acting_user,
+    mapping: dict[int, str],
+    date_orders: dict[int, str] | None = None,
+    profile_name: str = "",
+) -> ImportRun:
+    """Confirm the columns of a run at the mapping step, keep them as a profile if named, and analyse it.
+
+    Refused (MappingRefused) when two columns go to one field or a required field has no column.
+    """
+    if run.status != ImportStatus.MAPPING or run.staged_data is None:
+        raise MappingRefused(["Les colonnes de cet import ont déjà été choisies."])
+    headers = run.options["headers"]
+    source = run.options.get("source", "")
+    found = problems(run.kind, source, mapping, headers)
+    if found:
+        raise MappingRefused(found)
+    orders = {mapping[i]: o for i, o in (date_orders or {}).items() if mapping.get(i) in DATE_FIELDS and o}
+    started = time.perf_counter()
+    try:
+        read = _mapped_read(run, _staged(run), mapping, orders)
+    except ImportFileError as exc:
+        raise MappingRefused([str(exc)]) from exc
+    offered = Proposal.from_json(run.options["proposal"])
+    if offered.profile and offered.mapping() == mapping:
+        read.options["profile"] = offered.profile  # the profile offered, accepted as it is
+    if profile_name.strip():
+        profile = import_profile_save(
+            acting_user=acting_user, name=profile_name.strip(), kind=run.kind, source=source,
+            headers=headers, mapping=mapping, date_orders=orders,
+        )  # fmt: skip
+        read.options["profile"] = profile.name
+    _stage_and_analyse(run, read, started)
     return run
+
+
+def import_profile_save(
+    *, acting_user, name: str, kind: str, source: str, headers: list[str], mapping: dict[int, str], date_orders: dict
+) -> ImportProfile:
+    """Create or replace the import profile of that name: the header set, each header's field, the date orders."""
+    profile = ImportProfile.objects.filter(name=name).first() or ImportProfile(name=name)
+    profile.kind, profile.source = kind, source
+    profile.headers = header_set(headers)
+    profile.mapping = {header_key(headers[i]): field for i, field in mapping.items() if headers[i]}
+    profile.date_orders = date_orders
+    profile.created_by = acting_user if acting_user and acting_user.is_authenticated else profile.created_by
+    with transaction.atomic():
+        profile.save()
+        journal_record(
+            acting_user=acting_user,
+            action="import.profile",
+            obj=profile,
+            payload={"nom": profile.name, "type": kind, "colonnes": len(profile.mapping)},
+        )
+    return profile
 
 
 def import_run_analyse(*, run: ImportRun) -> ImportRun:
@@ -252,6 +447,8 @@ def _apply(*, run: ImportRun, acting_user, read: ReadFile) -> ImportRun:
                 cursor.execute("SET LOCAL synchronous_commit = off")
         if run.kind == ImportKind.ADOPTION:
             adoption.apply(result, acting_user=acting_user, run=run)
+        elif run.kind == ImportKind.PIX:
+            pix.apply(result, acting_user=acting_user, run=run)
         else:
             agents.apply(result, acting_user=acting_user, run=run)
         run.status, run.error, run.phase = ImportStatus.APPLIED, "", ""
@@ -295,6 +492,7 @@ def import_run_apply_now(*, run: ImportRun, acting_user) -> ImportRun:
 def import_run_discard(*, run: ImportRun, acting_user) -> ImportRun:
     """Drop an analysed run's staged rows; nothing was applied."""
     run.status, run.staged_data, run.phase = ImportStatus.DISCARDED, None, ""
+    run.options.pop("proposal", None)  # the mapping step's sample values go with the staged rows
     run.save()
     return run
 
@@ -312,6 +510,8 @@ def import_file(
     dry_run: bool = False,
     apply_valid_rows: bool = False,
     progress=None,
+    options: dict | None = None,
+    profile=None,
 ) -> ImportRun:
     """Command-line import: read, plan, and unless `dry_run` apply in one transaction that also records the run.
 
@@ -327,11 +527,11 @@ def import_file(
         file_name=file_name[:255],
         file_size=_size(data),
         checksum=_checksum(data),
-        options={"tool": tool, "as_of_given": as_of is not None, "command": True},
+        options={"tool": tool, "as_of_given": as_of is not None, "command": True, **(options or {})},
         applied_valid_rows_only=apply_valid_rows,
     )
     try:
-        read = read_file(kind=kind, data=data, source=source)
+        read = read_file(kind=kind, data=data, source=source, profile=profile)
         file_as_of = read.options.pop("as_of", None)
         run.options.update(read.options)
         run.source = read.options.get("source", source)

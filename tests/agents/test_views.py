@@ -8,6 +8,8 @@ from relais.accounts.enums import Role
 from relais.adoption.enums import Source
 from relais.adoption.services import observation_record
 from relais.agents.enums import Category, Statut
+from relais.agents.hr_managers import key_for
+from relais.agents.models import HRManager
 from relais.agents.services import agent_update
 from relais.organisation.enums import SiteKind
 from tests.factories import AgentFactory, ServiceFactory, SiteFactory, ToolAccountFactory, UserFactory, mailbox
@@ -190,16 +192,31 @@ def test_hr_gets_404_for_another_direction_agent(client, staff, users):
     assert "Marie" not in response.content.decode()
 
 
-def test_hr_manager_out_of_scope_is_not_named(client, staff, users):
+def test_hr_manager_of_another_direction_is_named_but_not_linked(client, staff, users):
+    # The HR manager manages a file of the correspondent's direction, so the correspondent may know them
+    # (HRManager.objects.visible_to); the agent they are belongs to another direction: no link to that page.
+    marie = staff["marie"]
     agent = staff["elodie"]
-    agent.hr_manager = staff["marie"]
+    agent.hr_manager = HRManager.objects.create(
+        label="DUPRÉ Marie", key=key_for("DUPRÉ Marie"), kind="name", agent=marie
+    )
     agent.save()
     client.force_login(users[Role.HR])
     html = client.get(reverse("agents:agent_detail", args=[agent.public_id])).content.decode()
-    assert "Hors de vos directions" in html and "Marie" not in html
+    assert "DUPRÉ Marie" in html
+    assert str(marie.public_id) not in html
     client.force_login(users[Role.COORDINATOR])
     html = client.get(reverse("agents:agent_detail", args=[agent.public_id])).content.decode()
-    assert "Marie Dupré" in html
+    assert "Marie Dupré" in html and str(marie.public_id) in html
+
+
+def test_hr_manager_by_code_without_agent_shows_its_label(client, staff, users):
+    agent = staff["elodie"]
+    agent.hr_manager = HRManager.objects.create(label="GRH-07", key=key_for("GRH-07"), kind="code")
+    agent.save()
+    client.force_login(users[Role.HR])
+    html = client.get(reverse("agents:agent_detail", args=[agent.public_id])).content.decode()
+    assert "GRH-07" in html
 
 
 def test_no_nir_or_iban_on_agent_pages(client, staff, users):

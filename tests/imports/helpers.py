@@ -23,3 +23,21 @@ def csv_bytes(rows, header=HR_HEADER, *, sep=";", encoding="utf-8", bom=False) -
     writer.writerows(rows)
     data = out.getvalue().encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+class RecordingUploadHandler:
+    """Placed after relais.core.uploads' handler in a test: counts the bytes that would reach the disk."""
+
+    received = 0
+
+    def __new__(cls, request=None):
+        from django.core.files.uploadhandler import MemoryFileUploadHandler
+
+        class Recording(MemoryFileUploadHandler):
+            def receive_data_chunk(self, raw_data, start):
+                RecordingUploadHandler.received += len(raw_data)
+                return super().receive_data_chunk(raw_data, start)
+
+        handler = Recording(request)
+        handler.activated = True  # keep every file in memory, whatever its size
+        return handler

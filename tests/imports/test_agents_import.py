@@ -97,14 +97,17 @@ def test_dry_run_writes_nothing_but_its_record(dpe):
 
 
 def test_file_with_errors_applies_nothing_by_default_then_valid_rows_on_request():
-    data = csv_bytes([hr_row("100001"), hr_row("100002", cat="Z"), hr_row("100003", entry="31/02/2024")])
+    data = csv_bytes([hr_row("100001"), hr_row("100002", direction=""), hr_row("", entry="31/02/2024")])
     run = run_import(data)
     assert run.status == ImportStatus.FAILED
     assert "2 lignes rejetées" in run.error
     assert not Agent.objects.exists()
     reasons = {(r[0], r[1]): r[3] for r in run.rejected}
-    assert reasons[(3, "Catégorie")].startswith("Catégorie inconnue")
-    assert reasons[(4, "Date d'entrée")].startswith("Date illisible")
+    assert reasons == {
+        (3, "Direction"): "Direction manquante : cette information est obligatoire.",
+        (4, "Matricule"): "Matricule manquant : cette information est obligatoire.",
+    }
+    assert run.warnings == []  # a rejected line is not written: its unreadable date says nothing more
     run = run_import(data, valid_only=True)
     assert run.status == ImportStatus.APPLIED and run.count_new == 1 and run.count_rejected == 2
     assert list(Agent.objects.values_list("matricule", flat=True)) == ["100001"]
@@ -112,7 +115,7 @@ def test_file_with_errors_applies_nothing_by_default_then_valid_rows_on_request(
 
 def test_full_extract_with_rejected_row_does_not_mark_that_agent_as_left(dpe):
     AgentFactory(matricule="100002", direction=dpe)
-    data = csv_bytes([hr_row("100001"), hr_row("100002", cat="Z")])
+    data = csv_bytes([hr_row("100001"), hr_row("100002", last="")])
     run = run_import(data, mode=ImportMode.FULL, valid_only=True)
     assert run.count_leaving == 0
     assert Agent.objects.get(matricule="100002").exit_date is None
@@ -143,6 +146,10 @@ def test_missing_identity_messages_agree_in_french(users):
     data = csv_bytes([hr_row("", "A", "B"), hr_row("300005", "C", ""), hr_row("300006", "D", "E", direction="")])
     run = run_import(data, user=users["admin"], dry_run=True)
     reasons = {r[0]: r[3] for r in run.rejected}
-    assert reasons[2].startswith("Matricule manquant")
-    assert reasons[3].startswith("Prénom manquant")
-    assert reasons[4].startswith("Direction manquante")
+    assert reasons == {
+        2: "Matricule manquant : cette information est obligatoire.",
+        4: "Direction manquante : cette information est obligatoire.",
+    }
+    # A first name is not identity: the file is kept, the line says so.
+    assert run.warnings == [[3, "Prénom", "", "Prénom manquant : fiche enregistrée sans prénom."]]
+    assert run.count_new == 1

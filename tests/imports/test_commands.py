@@ -55,10 +55,10 @@ def test_bad_file_exits_non_zero_with_french_message(tmp_path):
 @pytest.mark.django_db
 def test_rejected_lines_are_listed_and_nothing_applied(tmp_path, capsys):
     path = tmp_path / "rh.csv"
-    path.write_bytes(csv_bytes([hr_row("100001"), hr_row("100002", cat="Z")]))
+    path.write_bytes(csv_bytes([hr_row("100001"), hr_row("100002", direction="")]))
     with pytest.raises(CommandError, match="1 ligne rejetée"):
         call_command("import_agents", str(path))
-    assert "ligne 3, colonne « Catégorie » : Catégorie inconnue" in capsys.readouterr().err
+    assert "ligne 3, colonne « Direction » : Direction manquante" in capsys.readouterr().err
     assert not Agent.objects.exists()
     call_command("import_agents", str(path), "--apply-valid-rows")
     assert Agent.objects.count() == 1

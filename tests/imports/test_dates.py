@@ -167,9 +167,10 @@ def test_hr_extract_line_contradicting_its_column_is_named():
     rows = [hr_row("100001", entry="13/01/2024"), hr_row("100002", entry="14/02/2024"),
             hr_row("100003", entry="02/15/2024"), hr_row("100004", entry="1 sept. 2020")]  # fmt: skip
     run = hr_import(csv_bytes(rows), apply_valid_rows=True)
-    ((line, column_name, value, reason),) = run.rejected
+    assert run.rejected == []
+    ((line, column_name, value, reason),) = run.warnings
     assert (line, column_name, value) == (4, "Date d'entrée", "02/15/2024")
-    assert "Date ambiguë" in reason and "JJ/MM/AAAA" in reason
+    assert "date ambiguë « 02/15/2024 »" in reason and "JJ/MM/AAAA" in reason and "champ laissé vide" in reason
     assert Agent.objects.get(matricule="100004").entry_date == D(2020, 9, 1)
 
 

@@ -11,6 +11,7 @@ from relais.adoption.models import ToolAccount
 from relais.agents.models import Agent
 from relais.imports.archive import Limits, check_workbook
 from relais.imports.enums import ImportKind, ImportMode, ImportStatus
+from relais.imports.models import ImportRun
 from relais.imports.reading import ImportFileError, read_table
 from tests.factories import AgentFactory
 from tests.imports import bombs
@@ -35,10 +36,10 @@ def keep_all(headers):
 
 def test_csv_header_under_title_rows_keeps_the_real_line_numbers():
     title = "Extraction SIRH — agents de la DPE\r\nÉditée le 02/03/2026 par le service RH;;;\r\n\r\n".encode()
-    data = title + csv_bytes([hr_row("100001"), hr_row("100002", cat="Z"), hr_row("100003")])
+    data = title + csv_bytes([hr_row("100001"), hr_row("100002", last=""), hr_row("100003")])
     run = hr_import(data, apply_valid_rows=True)
     assert run.status == ImportStatus.APPLIED, run.error
-    assert [(r[0], r[1]) for r in run.rejected] == [(6, "Catégorie")]  # header on line 4
+    assert [(r[0], r[1]) for r in run.rejected] == [(6, "Nom")]  # header on line 4
     assert "en-tête trouvé ligne 4" in run.options["format"]
     assert sorted(Agent.objects.values_list("matricule", flat=True)) == ["100001", "100003"]
 
@@ -91,13 +92,13 @@ def test_xlsx_header_under_a_merged_title_and_merged_cells_read_as_their_value()
         sheet.write_row(2, 0, HR_HEADER)
         sheet.write_row(3, 0, hr_row("100001", direction="", site=""))
         sheet.write_row(4, 0, hr_row("100002", direction="", site=""))
-        sheet.write_row(5, 0, hr_row("100003", direction="", site="", cat="Z"))
+        sheet.write_row(5, 0, hr_row("100003", "", direction="", site=""))
         sheet.merge_range("I4:I6", "DPE")  # the direction, merged over its three agents
         sheet.merge_range("K4:K5", "Dépôt Nord")
 
     run = hr_import(xlsx(build), apply_valid_rows=True)
     assert run.status == ImportStatus.APPLIED, (run.error, run.rejected)
-    assert [(r[0], r[1]) for r in run.rejected] == [(6, "Catégorie")]
+    assert [(r[0], r[1]) for r in run.rejected] == [(6, "Nom")]
     agents = {a.matricule: a for a in Agent.objects.select_related("direction", "site")}
     assert {m: (a.direction.code, a.site.name) for m, a in agents.items()} == {
         "100001": ("DPE", "Dépôt Nord"),
@@ -251,3 +252,22 @@ def test_upload_limit_is_a_setting_enforced_by_the_form(settings):
     form = ImportForm({"kind": ImportKind.AGENTS, "mode": "partial"}, {"file": upload})
     assert not form.is_valid()
     assert "plus que les 1 Mo acceptés par cette page" in form.errors["file"][0]
+
+
+def test_an_upload_past_the_limit_is_stopped_while_it_arrives(client, settings):
+    """The page answers with the size message, and the bytes past the limit never reach a file handler."""
+    from relais.accounts.enums import Role
+    from tests.factories import UserFactory
+    from tests.imports.helpers import RecordingUploadHandler
+
+    settings.RELAIS_IMPORT_MAX_UPLOAD_BYTES = 1024 * 1024
+    settings.FILE_UPLOAD_HANDLERS = [settings.FILE_UPLOAD_HANDLERS[0], "tests.imports.helpers.RecordingUploadHandler"]
+    RecordingUploadHandler.received = 0
+    client.force_login(UserFactory(username="admin", role=Role.ADMIN))
+    upload = SimpleUploadedFile("rh.csv", b"x" * (3 * 1024 * 1024))
+    response = client.post("/imports/nouveau/", {"kind": ImportKind.AGENTS, "mode": "partial", "file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200 and "acceptés par cette page" in page
+    assert "Ce champ est obligatoire" not in page
+    assert RecordingUploadHandler.received <= 1024 * 1024  # of the 3 MB sent
+    assert not ImportRun.objects.exists()

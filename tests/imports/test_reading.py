@@ -50,8 +50,18 @@ def test_separators_are_detected(sep):
     assert Agent.objects.get().grade == "Adjoint, 1re classe"
 
 
+def test_commas_in_every_cell_of_a_semicolon_file_do_not_make_it_a_comma_file():
+    # A `;` file whose cells hold commas ("Adjoint, 1re classe", "12, rue …") on every line: the commas
+    # outnumber the semicolons on each data line, but only `;` cuts every line like the header.
+    site = "Groupe scolaire 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34 et 36, rue Curial"
+    rows = [hr_row(str(100001 + i), site=site) for i in range(3)]
+    run = run_import(csv_bytes(rows, sep=";"))
+    assert run.status == ImportStatus.APPLIED, run.error
+    assert set(Agent.objects.values_list("site__name", flat=True)) == {site}
+
+
 def test_quoted_fields_with_separators_and_newlines():
-    data = csv_bytes([hr_row("100001", grade='Adjoint;\n"principal"'), hr_row("100002", cat="X")])
+    data = csv_bytes([hr_row("100001", grade='Adjoint;\n"principal"'), hr_row("100002", direction="")])
     run = run_import(data)
     assert Agent.objects.count() == 0
     # The second record starts on the fourth physical line, but it is row 3 in a spreadsheet.
@@ -66,11 +76,13 @@ def test_french_and_iso_dates():
 
 
 @pytest.mark.parametrize("value", ["31/02/2024", "2024-13-01", "1/9/215", "demain", "09/2015", "12", "32 sept. 2020"])
-def test_malformed_dates_are_rejected(value):
+def test_malformed_dates_are_a_warning_and_left_empty(value):
     run = run_import(csv_bytes([hr_row("100001", entry=value)]))
-    ((line, column, shown, reason),) = run.rejected
+    assert run.rejected == [] and run.count_new == 1
+    ((line, column, shown, message),) = run.warnings
     assert (line, column, shown) == (2, "Date d'entrée", value)
-    assert reason.startswith("Date illisible") and "JJ/MM/AAAA" in reason
+    assert message == f"date illisible « {value} », champ laissé vide."
+    assert Agent.objects.get().entry_date is None
 
 
 def test_missing_required_columns_are_named():
@@ -86,10 +98,11 @@ def test_duplicate_matricules_name_both_lines():
     assert all("lignes 2, 4" in r[3] for r in run.rejected)
 
 
-def test_unknown_category_filiere_statut():
+def test_unknown_category_filiere_statut_are_warnings():
     run = run_import(csv_bytes([hr_row("100001", cat="D", filiere="Magie", statut="Intermittent")]))
-    fields = sorted(r[1] for r in run.rejected)
-    assert fields == ["Catégorie", "Filière", "Statut"]
+    assert run.rejected == []
+    assert sorted(r[1] for r in run.warnings) == ["Catégorie", "Filière", "Statut"]
+    assert Agent.objects.values_list("category", "filiere", "statut").get() == ("", "", "")
 
 
 def test_french_labels_map_to_enums():

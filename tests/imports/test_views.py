@@ -48,17 +48,17 @@ def test_upload_shows_a_dry_run_then_applies(client, users):
 
 def test_rejected_rows_block_apply_unless_asked_and_download_safely(client, users):
     client.force_login(users["admin"])
-    upload(client, csv_bytes([hr_row("100001"), hr_row("100002", last='=HYPERLINK("http://x")', cat="Z")]))
+    upload(client, csv_bytes([hr_row("100001"), hr_row("100002", last='=HYPERLINK("http://x")', direction="")]))
     run = ImportRun.objects.get()
     page = client.get(reverse("imports:run_detail", args=[run.public_id])).content.decode()
-    assert "Lignes rejetées (1)" in page and "Catégorie inconnue" in page
+    assert "Lignes rejetées (1)" in page and "Direction manquante" in page
     client.post(reverse("imports:run_apply", args=[run.public_id]))
     assert not Agent.objects.exists()
     run.refresh_from_db()
     assert run.status == ImportStatus.ANALYSED
 
     csv_text = client.get(reverse("imports:run_rejections", args=[run.public_id, "csv"])).content.decode("utf-8-sig")
-    assert "3;Catégorie;Z;Catégorie inconnue" in csv_text
+    assert "3;Direction;;Direction manquante" in csv_text
     xlsx = client.get(reverse("imports:run_rejections", args=[run.public_id, "xlsx"])).content
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
     assert sheet["B1"].value == "Colonne" and sheet["C2"].data_type == "s"
@@ -72,7 +72,7 @@ def test_formula_in_a_rejected_value_is_exported_as_text(client, users):
     upload(client, csv_bytes([hr_row("100001", entry="=1+1"), hr_row("100002", entry="@SUM(A1)")]))
     run = ImportRun.objects.get()
     csv_text = client.get(reverse("imports:run_rejections", args=[run.public_id, "csv"])).content.decode("utf-8-sig")
-    assert ";'=1+1;" in csv_text and ";'@SUM(A1);" in csv_text
+    assert ";'=1+1;" in csv_text and ";'@SUM(A1);" in csv_text  # (warnings: unreadable dates, lines kept)
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(
         reverse("imports:run_rejections", args=[run.public_id, "xlsx"])).content)).active  # fmt: skip
     values = [sheet.cell(row=r, column=3) for r in (2, 3)]

@@ -6,7 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from relais.imports.adoption import IMPORTABLE_SOURCES
 from relais.imports.enums import ImportKind, ImportStatus
-from relais.imports.management.commands._common import parse_as_of, print_rejections, summary
+from relais.imports.management.commands._common import (
+    get_profile,
+    parse_as_of,
+    print_rejections,
+    summary,
+)
 from relais.imports.services import import_file
 
 
@@ -25,6 +30,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--tool", default="messagerie", help="Code de l'outil concerné (messagerie par défaut)")
         parser.add_argument("--dry-run", action="store_true", help="Montrer ce qui changerait sans rien écrire")
+        parser.add_argument("--profile", metavar="NOM", help="Profil d'import à utiliser (colonnes et ordre des dates)")
         parser.add_argument(
             "--apply-valid-rows",
             action="store_true",
@@ -35,6 +41,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
+        profile = get_profile(options["profile"], ImportKind.ADOPTION)
         run = import_file(
             acting_user=None,
             kind=ImportKind.ADOPTION,
@@ -45,6 +52,7 @@ class Command(BaseCommand):
             tool=options["tool"],
             dry_run=options["dry_run"],
             apply_valid_rows=options["apply_valid_rows"],
+            profile=profile,
         )
         for notice in run.notices:
             self.stderr.write(notice)
