@@ -24,5 +24,10 @@ def can_list_agents(user) -> bool:
     return _has_role(user, Role.ADMIN, Role.COORDINATOR, Role.MEDIATOR, Role.HR, Role.HELPDESK)
 
 
+def can_list_hr_managers(user) -> bool:
+    """Coordinators and HR correspondents follow HR managers (rows: `HRManager.objects.visible_to`)."""
+    return _has_role(user, Role.ADMIN, Role.COORDINATOR, Role.HR)
+
+
 def can_manage_referential(user) -> bool:
     return _has_role(user, Role.ADMIN)

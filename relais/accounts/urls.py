@@ -1,9 +1,14 @@
 from django.urls import path
 
-from relais.accounts import views
+from relais.accounts import oidc, views
 
 app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("sso/", oidc.AuthenticateView.as_view(), name="oidc_authenticate"),
+    path("sso/retour/", oidc.CallbackView.as_view(), name="oidc_callback"),
+    path("double-authentification/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("double-authentification/code/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("double-authentification/codes-de-secours/", views.RecoveryCodesView.as_view(), name="recovery_codes"),
 ]

@@ -1,20 +1,216 @@
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views import View
+from django_otp import devices_for_user, user_has_device
+from django_otp import login as otp_login
+from django_otp import verify_token as otp_verify_token
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from relais.accounts.oidc import provider_logout_url
+from relais.accounts.services import recovery_codes_regenerate, totp_device_pending, two_factor_enrol
+from relais.accounts.two_factor import mark_enrolled, role_requires_second_factor
+from relais.journal.services import journal_record
 
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Login; a logged-in user coming back to it is sent home rather than shown the form again."""
+    """Login; a logged-in user coming back to it is sent home rather than shown the form again.
+
+    Offers single sign-on when configured, the local password form unless RELAIS_LOCAL_LOGIN is off.
+    """
 
     redirect_authenticated_user = True
 
-
-class LogoutView(auth_views.LogoutView):
-    """Logout (POST only, as Django requires), then back to the login page with a confirmation."""
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "sso_enabled": settings.RELAIS_SSO_ENABLED,
+            "sso_label": settings.RELAIS_SSO_LABEL,
+            "local_login": settings.RELAIS_LOCAL_LOGIN,
+            "demo_usernames": settings.RELAIS_DEMO_USERNAMES if settings.RELAIS_DEMO else [],
+        }
 
     def post(self, request, *args, **kwargs):
+        if not settings.RELAIS_LOCAL_LOGIN:
+            return HttpResponseNotAllowed(["GET"])
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logout (POST only, as Django requires), then back to the login page, or to the provider's logout."""
+
+    def post(self, request, *args, **kwargs):
+        target = provider_logout_url(request)
         response = super().post(request, *args, **kwargs)
         messages.success(request, "Vous êtes déconnecté de Relais.")
+        if target != resolve_url(settings.LOGOUT_REDIRECT_URL):
+            return redirect(target)
         return response
+
+
+class CodeForm(forms.Form):
+    """The code field; rendered by accounts/_code_field.html (label, help and error tied by aria)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        strip=True,
+        error_messages={"required": "Saisissez le code."},
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].replace(" ", "").lower()
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(url_name: str, request) -> str:
+    return f"{resolve_url(url_name)}?{urlencode({'next': _next_url(request)})}"
+
+
+def _qr_svg(url: str) -> str:
+    # Inline SVG, no <style> and no style attribute: the Content Security Policy allows no inline styles.
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff"))  # noqa: S308
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+class TwoFactorSetupView(View):
+    """Enrol an authenticator app (QR code or key typed by hand), confirmed by its first code.
+
+    Replacing an enrolled authenticator needs a session that already gave a code: someone holding only the
+    password must not swap the authenticator for their own.
+    """
+
+    template_name = "accounts/two_factor_setup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if user_has_device(request.user) and not request.user.is_verified():
+            return redirect(_with_next("accounts:two_factor_verify", request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def _render(self, request, form, status=200):
+        enrolled = user_has_device(request.user)
+        replacing = request.GET.get("remplacer") == "1" or request.method == "POST"
+        context = {
+            "form": form,
+            "next": _next_url(request),
+            "enrolled": enrolled,
+            "required": role_requires_second_factor(request.user),
+            "show_enrolment": not enrolled or replacing,
+        }
+        if context["show_enrolment"]:
+            device = totp_device_pending(user=request.user)
+            context["qr_svg"] = _qr_svg(device.config_url)
+            context["secret"] = _grouped(b32encode(device.bin_key).decode())
+        if enrolled:
+            static = StaticDevice.objects.filter(user=request.user).first()
+            context["recovery_left"] = static.token_set.count() if static else 0
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self._render(request, CodeForm())
+
+    def post(self, request):
+        form = CodeForm(request.POST)
+        device = totp_device_pending(user=request.user)
+        if form.is_valid():
+            with transaction.atomic():
+                if device.verify_token(form.cleaned_data["code"]):
+                    codes = two_factor_enrol(user=request.user, device=device)
+                    otp_login(request, device)
+                    mark_enrolled(request)
+                    context = {"codes": codes, "next": _next_url(request), "first_time": True}
+                    return render(request, "accounts/recovery_codes.html", context)
+            form.add_error(
+                "code",
+                "Ce code ne correspond pas. Vérifiez l'heure du téléphone et saisissez le code affiché maintenant.",
+            )
+        return self._render(request, form, status=422)
+
+
+class TwoFactorVerifyView(View):
+    """Give the code of the authenticator, or one recovery code, after the password or the provider's sign-in."""
+
+    template_name = "accounts/two_factor_verify.html"
+
+    def get(self, request):
+        if not user_has_device(request.user):
+            return redirect(_with_next("accounts:two_factor_setup", request))
+        return render(request, self.template_name, {"form": CodeForm(), "next": _next_url(request)})
+
+    def post(self, request):
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            # Six digits are the app's code, anything else a recovery code: each tried on its own device only,
+            # so that a mistyped recovery code does not throttle the app (django-otp throttles per device).
+            kind = TOTPDevice if code.isdigit() and len(code) <= 8 else StaticDevice
+            devices = [d for d in devices_for_user(request.user) if isinstance(d, kind)]
+            throttled = False
+            for device in devices:
+                if not device.verify_is_allowed()[0]:
+                    throttled = True
+                    continue
+                verified = otp_verify_token(request.user, device.persistent_id, code)
+                if verified is not None:
+                    return self._verified(request, verified)
+            if throttled:
+                form.add_error("code", "Trop d'essais : attendez une minute avant de saisir un nouveau code.")
+            else:
+                form.add_error(
+                    "code", "Ce code ne correspond pas. Saisissez le code affiché maintenant, ou un code de secours."
+                )
+        return render(request, self.template_name, {"form": form, "next": _next_url(request)}, status=422)
+
+    def _verified(self, request, device):
+        otp_login(request, device)
+        if isinstance(device, StaticDevice):
+            left = device.token_set.count()
+            with transaction.atomic():
+                journal_record(
+                    acting_user=request.user,
+                    action="accounts.recovery_code_use",
+                    obj=request.user,
+                    payload={"codes_restants": left},
+                )
+            messages.warning(
+                request,
+                f"Vous avez utilisé un code de secours : il vous en reste {left}. "
+                "Si vous avez perdu votre téléphone, enregistrez une nouvelle application dans "
+                "« Double authentification ».",
+            )
+        return redirect(_next_url(request))
+
+
+class RecoveryCodesView(View):
+    """New recovery codes (POST), shown once; the old ones stop working."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.is_verified():
+            return redirect("accounts:two_factor_setup")
+        codes = recovery_codes_regenerate(user=request.user)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})

@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from reportlab import rl_config
 
 from relais.accounts.enums import Role
+from relais.api.enums import Scope
+from relais.api.services import token_create
 from relais.fieldwork.enums import VisitStatus
 from relais.fieldwork.views.signin import signin_token
 from tests.factories import AgentFactory, SiteFactory, UserFactory
@@ -36,10 +38,20 @@ RENDERS_NO_AGENT = {
     "core:accessibility": "static statement",
     "accounts:login": "login form",
     "accounts:logout": "logout",
+    "accounts:oidc_authenticate": "redirect to the identity provider",
+    "accounts:oidc_callback": "sign-in callback (tests/accounts/test_sso.py)",
+    "accounts:two_factor_setup": "the user's own authenticator",
+    "accounts:two_factor_verify": "code form",
+    "accounts:recovery_codes": "the user's own recovery codes",
     "imports:run_create": "upload form; imports are administrator-only (tests/imports)",
     "imports:run_progress": "progress counters; administrator-only",
     "imports:run_apply": "administrator-only POST",
     "imports:run_discard": "administrator-only POST",
+    "diagnostic:start": "public diagnostic: direction or site chooser, no agent",
+    "diagnostic:site_link": "a site's QR code for the diagnostic, no agent",
+    "diagnostic:question": "public diagnostic question, bound to its browser session, no agent",
+    "diagnostic:result": "bands of one diagnostic session; its agent shown to its mediator only (tests/diagnostic)",
+    "imports:run_map": "column mapping step; administrator-only (tests/imports/test_mapping.py)",
     "fieldwork:index": "redirect",
     "fieldwork:service_worker": "static script",
     "fieldwork:visit_create": "form of sites, no agent",
@@ -53,11 +65,22 @@ RENDERS_NO_AGENT = {
     "helpdesk:survey": "public one-click survey",
     "helpdesk:poster": "poster with the help form's QR code",
     "helpdesk:statistics": "aggregates only (tests/helpdesk/test_statistics.py)",
+    "api:docs": "the API's documentation, from its schema",
+    "api:openapi-json": "the API's OpenAPI document",
+    "api:api-root": "the API's root path (no operation)",
+    "api:observations_push": "API write; outside the token's directions refused (tests/api/test_protocol.py)",
+    "api:interventions_create": "API write; outside the token's directions refused (tests/api/test_resources.py)",
+    "api:tickets_create": "API write; helpdesk staff only, requester within scope (tests/api/test_resources.py)",
     "planning:plan_generate": "POST starting a plan",
     "planning:plan_confirm": "POST confirming a plan",
     "planning:run_detail": "a background planning run: sites, mediators, progress",
     "planning:run_progress": "a background planning run's progress bar",
     "planning:weights_edit": "priority weights",
+    "team:home": "the coordination's team page (HR refused: tests/team), recruits are not shown by direction",
+    "team:recruit_create": "the coordination's recruitment form (HR refused: tests/team)",
+    "team:recruit_detail": "the coordination's recruit page (HR refused: tests/team)",
+    "team:module_done": "POST by the coordination (HR refused: tests/team)",
+    "team:shadowing_add": "POST by the coordination (HR refused: tests/team)",
     "planning:feed_manage": "a mediator's calendar token",
     "planning:calendar_feed": "a mediator's visits (sites, hours)",
     "knowledge:article_list": "guides",
@@ -73,6 +96,7 @@ RENDERS_NO_AGENT = {
     "insights:campaign_detail": "a campaign's aggregates",
     "insights:table_export": "probed link by link: test_dashboard_exports_show_no_foreign_agent",
     "interventions:request_create": "request form (the agents field lists the requester's own directions)",
+    "skills:pix_confirm": "administrator-only POST on a Pix import (HR gets 403: tests/skills)",
 }
 
 
@@ -132,7 +156,14 @@ def _ids(objs):
 def _insights_exports(client):
     """Every export link the dashboards show to this reader."""
     links = set()
-    for name in ("insights:home", "insights:adoption", "insights:impact", "insights:output", "insights:report"):
+    for name in (
+        "insights:home",
+        "insights:adoption",
+        "insights:impact",
+        "insights:output",
+        "insights:report",
+        "insights:skills",
+    ):
         html = client.get(reverse(name)).content.decode()
         links |= set(re.findall(r'href="(/indicateurs/[^"]*/export/[^"]+)"', html))
     assert links, "the dashboards show no export link"
@@ -148,10 +179,12 @@ def _probes(w):
         "insights:impact": ("get", [[]]),
         "insights:output": ("get", [[]]),
         "insights:report": ("get", [[]]),
+        "insights:skills": ("get", [[]]),
         "insights:campaign_list": ("get", [[]]),
         "agents:agent_list": ("get", [[]]),
         "agents:agent_detail": ("get", [[w["agent"].public_id]]),
         "imports:run_list": ("get", [[]]),
+        "agents:hr_manager_list": ("get", [[]]),
         "fieldwork:my_day": ("get", [[]]),
         "fieldwork:visit_detail": ("get", visits),
         "fieldwork:visit_summary": ("get", visits),
@@ -214,6 +247,18 @@ def _probes(w):
                 "request_comment",
             )
         },
+        # The public API, called with the DPE correspondent's token (every scope): the same rules as the pages.
+        "api:tools_list": ("get", [[]]),
+        "api:agents_list": ("get", [[]]),
+        "api:agents_detail": ("get", [[w["agent"].public_id]]),
+        "api:observations_list": ("get", [[]]),
+        "api:visits_list": ("get", [[]]),
+        "api:activities_list": ("get", [[]]),
+        "api:statistics_adoption": ("get", [[]]),
+        "api:interventions_list": ("get", [[]]),
+        "api:interventions_detail": ("get", _ids(w["requests"])),
+        "api:tickets_list": ("get", [[]]),
+        "api:tickets_detail": ("get", [[w["ticket"].public_id]]),
     }
 
 
@@ -233,11 +278,18 @@ def test_every_view_is_probed_or_says_why_not(world):
 def test_no_view_shows_a_foreign_agent_to_the_dpe_correspondent(client, world, monkeypatch):
     monkeypatch.setattr(rl_config, "pageCompression", 0)  # the PDF's text readable in its bytes
     client.force_login(world["hr"])
+    token = token_create(acting_user=None, user=world["hr"], scopes=Scope.values).clear
     leaks = {}
     for name, (method, arg_lists) in _probes(world).items():
         for args in arg_lists:
             url = reverse(name, args=args)
-            response = getattr(client, method)(url, HTTP_HX_REQUEST="true") if method == "post" else client.get(url)
+            if name.startswith("api:"):
+                response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+                assert response.status_code in (200, 404), (url, response.status_code)
+            elif method == "post":
+                response = client.post(url, HTTP_HX_REQUEST="true")
+            else:
+                response = client.get(url)
             if found := _leaks(response):
                 leaks[url] = (response.status_code, found)
     assert leaks == {}

@@ -35,6 +35,7 @@ SEED_MIGRATIONS = [
     "relais.knowledge.migrations.0002_topic_catalogue",
     "relais.knowledge.migrations.0003_seed_guides",
     "relais.helpdesk.migrations.0002_line_defaults",
+    "relais.skills.migrations.0002_crcn_reference",
 ]
 
 
