@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.insights.views import adoption, campaigns, exports, home, impact, output, report
+from relais.insights.views import adoption, campaigns, exports, home, impact, output, report, skills
 
 app_name = "insights"
 urlpatterns = [
@@ -14,5 +14,6 @@ urlpatterns = [
     path("indicateurs/campagnes/<uuid:public_id>/modifier/", campaigns.campaign_update_view, name="campaign_update"),
     path("indicateurs/rapport/", report.report_view, name="report"),
     path("indicateurs/rapport/pdf/", report.report_pdf, name="report_pdf"),
+    path("indicateurs/competences/", skills.skills_view, name="skills"),
     path("indicateurs/<slug:page>/export/<slug:key>.<str:fmt>", exports.table_export, name="table_export"),
 ]

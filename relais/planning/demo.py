@@ -2,9 +2,10 @@
 
 Called by `manage.py demo_data` after field work's history (`relais.demo.context`). Each week goes
 through `services.plan_draw` like the coordinator's button, with a budget that scales with the demo's
-size (10 s per week at 50,000 agents, the bound 5 s more), so the demo stays quick to build. Both
-weeks stay drafts: field work's demo history ends at the as-of date (its tests hold it), so confirming
-(which writes future field-work visits for the calendar feeds) is left to the coordinator.
+size (10 s per week at 50,000 agents, the bound 5 s more), so the demo stays quick to build. The
+current week stays a draft (its first days already hold field work's history); the next week is
+confirmed, as a coordinator would on a Friday, so that its visits are planned field-work visits and
+the mediators' calendar feeds and "Mes visites" show them on first run.
 """
 
 import datetime
@@ -23,3 +24,4 @@ def build(ctx) -> None:
         )
         s = outcome.summary()
         ctx.log(f"Planning de la semaine du {week_start:%d/%m} : {s['visits']} visites, {s['agents_reached']} agents")
+    services.plan_confirm(acting_user=None, plan=plan)

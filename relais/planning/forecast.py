@@ -121,6 +121,32 @@ def target_date(
     return start + datetime.timedelta(weeks=math.ceil(missing / per_week))
 
 
+def target_date_with_growth(
+    *,
+    population: Population,
+    target_share: float,
+    capacities: list[float],
+    pace: float,
+    start: datetime.date,
+    organic_per_week: float = 0.0,
+) -> datetime.date | None:
+    """Like `target_date`, with the team's full-time equivalents week by week (the last one carries on)."""
+    missing = math.ceil(target_share * population.total) - population.activated
+    if missing <= 0:
+        return start
+    if not capacities:
+        return None
+    done, week = 0.0, 0
+    for week, capacity in enumerate(capacities, start=1):
+        done += capacity * pace + organic_per_week
+        if done >= missing:
+            return start + datetime.timedelta(weeks=week)
+    per_week = capacities[-1] * pace + organic_per_week
+    if per_week <= 0:
+        return None
+    return start + datetime.timedelta(weeks=week + math.ceil((missing - done) / per_week))
+
+
 def mediators_needed(
     *,
     population: Population,

@@ -34,6 +34,7 @@ class WeightsForm(forms.ModelForm):
             "days_since_visit_cap",
             "per_open_request",
             "per_open_followup",
+            "per_agent_needing_help",
             "session_minutes",
             "session_capacity",
         ]

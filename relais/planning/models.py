@@ -34,6 +34,12 @@ class PriorityWeights(TimestampedModel):
     days_since_visit_cap = models.PositiveSmallIntegerField("jours comptés au plus", default=180)
     per_open_request = models.FloatField("points par demande de direction ouverte", default=15.0)
     per_open_followup = models.FloatField("points par suivi à faire", default=3.0)
+    per_agent_needing_help = models.FloatField(
+        "points par agent « à accompagner » sur l'outil (compétences numériques)",
+        default=0.5,
+        help_text="Selon les résultats Pix et les diagnostics : les sites dont les agents ont le plus besoin d'aide "
+        "passent d'abord, à nombre d'agents sans compte égal.",
+    )
     session_minutes = models.PositiveSmallIntegerField("durée d'une séance (minutes)", default=45)
     session_capacity = models.PositiveSmallIntegerField("agents par séance au plus", default=12)
     updated_by = models.ForeignKey(

@@ -5,6 +5,8 @@ score = w₁ × agents still without an activated account on the campaign's tool
       + w₃ × days since the last visit (capped; never visited counts as the cap)
       + w₄ × open requests from the directorate for the site
       + w₅ × open follow-ups of agents met there
+      + w₆ × people of the site "à accompagner" with the campaign's tool (Pix results, diagnostics:
+             `relais.skills.profiles`), so that sites whose agents need the most help come first
 
 Open requests come from pluggable sources (`REQUEST_SOURCES`): the interventions area when it is
 installed, nothing otherwise.
@@ -24,6 +26,7 @@ from relais.fieldwork.models import Participation, Visit
 from relais.interventions.enums import RequestStatus
 from relais.interventions.models import InterventionRequest
 from relais.planning.models import PriorityWeights
+from relais.skills.profiles import site_help_counts
 
 
 @dataclass
@@ -48,6 +51,7 @@ class SiteScore:
     open_requests: int
     open_followups: int
     terms: list[Term]
+    needing_help: int = 0
 
     @property
     def score(self) -> float:
@@ -121,6 +125,7 @@ def site_scores(
     )
     last = _last_visits(site_ids, today)
     followups = _open_followups(site_ids)
+    needing_help = site_help_counts(tool=tool.code, site_ids=site_ids, today=today) if tool else {}
     requests: dict[int, int] = {}
     for source in REQUEST_SOURCES:
         for site_id, n in source(site_ids, today).items():
@@ -142,6 +147,12 @@ def site_scores(
             ),
             Term("Demandes de la direction ouvertes", requests.get(site_id, 0), "demandes", weights.per_open_request),
             Term("Suivis à faire", followups.get(site_id, 0), "suivis", weights.per_open_followup),
+            Term(
+                "Agents à accompagner sur l'outil (compétences numériques)",
+                needing_help.get(site_id, 0),
+                "agents",
+                weights.per_agent_needing_help,
+            ),
         ]
         out[site_id] = SiteScore(
             site_id=site_id,
@@ -152,5 +163,6 @@ def site_scores(
             open_requests=requests.get(site_id, 0),
             open_followups=followups.get(site_id, 0),
             terms=terms,
+            needing_help=needing_help.get(site_id, 0),
         )
     return out

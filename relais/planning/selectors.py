@@ -15,6 +15,9 @@ from relais.organisation.models import GatheringTime, OpeningHours, Site
 from relais.planning import solver
 from relais.planning.models import Absence, MediatorProfile, PlannedVisit, PriorityWeights
 from relais.planning.scoring import site_scores
+from relais.team.enums import JOINING
+from relais.team.models import Recruit
+from relais.team.services import recruit_share
 
 WORK_DAYS = 5
 
@@ -133,7 +136,10 @@ class Week:
 
 
 def week_mediator_days(week_start: datetime.date, mediators: list[User]) -> tuple[list[solver.MediatorDay], list[str]]:
-    """Each mediator's working days of the week, minus public holidays, absences and part-time days off."""
+    """Each mediator's working days of the week, minus public holidays, absences and part-time days off.
+
+    A new mediator (relais.team) counts from their start date, on mornings only while onboarding.
+    """
     real = [u for u in mediators if not isinstance(u, Reinforcement)]
     profiles = {p.user_id: p for p in MediatorProfile.objects.filter(user__in=real)}
     profiles |= {
@@ -146,6 +152,9 @@ def week_mediator_days(week_start: datetime.date, mediators: list[User]) -> tupl
     absences = defaultdict(list)
     for a in Absence.objects.filter(mediator__in=real, starts_on__lte=days[-1], ends_on__gte=days[0]):
         absences[a.mediator_id].append(a)
+    recruits = {
+        r.user_id: r for r in Recruit.objects.filter(user__in=real, status__in=JOINING, starts_on__isnull=False)
+    }
     mediator_days, skipped = [], []
     for d, day in enumerate(days):
         if day in french:
@@ -155,11 +164,18 @@ def week_mediator_days(week_start: datetime.date, mediators: list[User]) -> tupl
             profile = profiles.get(user.pk) or MediatorProfile(user=user)
             if not profile.works_on(d) or any(a.starts_on <= day <= a.ends_on for a in absences[user.pk]):
                 continue
+            available = (minutes(profile.day_starts_at), minutes(profile.day_ends_at))
+            if (recruit := recruits.get(user.pk)) is not None:
+                share = recruit_share(recruit, day)
+                if not share:
+                    continue  # not started yet
+                # While onboarding: mornings in the field, afternoons for the training modules.
+                available = (available[0], available[0] + round((available[1] - available[0]) * share))
             mediator_days.append(
                 solver.MediatorDay(
                     mediator=str(user.pk),
                     day=d,
-                    available=(minutes(profile.day_starts_at), minutes(profile.day_ends_at)),
+                    available=available,
                     start=profile.start_point,
                     end=profile.end_point,
                     preferred_areas=profile.preferred_areas,

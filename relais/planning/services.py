@@ -378,6 +378,7 @@ WEIGHT_FIELDS = [
     "days_since_visit_cap",
     "per_open_request",
     "per_open_followup",
+    "per_agent_needing_help",
     "session_minutes",
     "session_capacity",
 ]

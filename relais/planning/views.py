@@ -17,13 +17,14 @@ from relais.organisation.models import Site
 from relais.planning import forecast, ical, services
 from relais.planning.enums import RunStatus
 from relais.planning.forms import ForecastForm, MoveForm, WeekForm, WeightsForm
+from relais.planning.map import week_map
 from relais.planning.models import CalendarFeed, Plan, PlannedVisit, PlanRun, PriorityWeights
 from relais.planning.permissions import can_plan, can_view_forecast, can_view_own_visits, can_view_site_priority
 from relais.planning.scoring import campaign_tool, site_scores
 from relais.planning.selectors import mediators_queryset, next_week, parse_week, site_windows
+from relais.team.services import team_growth
 
 DAY_NAMES = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi"]
-ROUTE_CLASSES = 8  # route-0 … route-7 in planning.css
 
 
 def _require(allowed: bool):
@@ -45,44 +46,6 @@ def _week_from(request) -> datetime.date:
 def _iso(day: datetime.date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def _map(visits: list[PlannedVisit], mediators: list) -> dict | None:
-    """Inline SVG geometry (no tiles): one polyline per mediator-day in visit order, one dot per visit."""
-    located = [v for v in visits if v.site.latitude is not None]
-    if not located:
-        return None
-    lats = [v.site.latitude for v in located]
-    lons = [v.site.longitude for v in located]
-    lat0, lat1, lon0, lon1 = min(lats), max(lats), min(lons), max(lons)
-    kx = math.cos(math.radians((lat0 + lat1) / 2))  # metres per degree of longitude shrink with latitude
-    width = max((lon1 - lon0) * kx, 1e-4)
-    height = max(lat1 - lat0, 1e-4)
-    scale = 900 / max(width, height * 900 / 600)
-    w, h = round(width * scale) + 40, round(height * scale) + 40
-
-    def xy(v):
-        return round((v.site.longitude - lon0) * kx * scale) + 20, round((lat1 - v.site.latitude) * scale) + 20
-
-    colour = {m.pk: i % ROUTE_CLASSES for i, m in enumerate(mediators)}
-    routes = defaultdict(list)
-    for v in sorted(located, key=lambda v: (v.mediator_id, v.date, v.starts_at)):
-        routes[(v.mediator_id, v.date)].append(v)
-    lines = [
-        {"points": " ".join(f"{x},{y}" for x, y in map(xy, vs)), "css": f"route-{colour.get(m, 0)}"}
-        for (m, _), vs in routes.items()
-        if len(vs) > 1
-    ]
-    dots = [
-        {
-            "x": xy(v)[0],
-            "y": xy(v)[1],
-            "css": f"route-{colour.get(v.mediator_id, 0)}",
-            "title": f"{v.site.name}, {v.date:%d/%m} {v.starts_at:%H:%M}, {v.mediator}",
-        }
-        for v in located
-    ]
-    return {"width": w, "height": h, "lines": lines, "dots": dots}
 
 
 def week(request):
@@ -112,7 +75,7 @@ def week(request):
         "days": [{"date": d, "name": DAY_NAMES[i], "index": i} for i, d in enumerate(days)],
         "rows": rows,
         "visit_count": len(visits),
-        "map": _map(map_visits, mediators),
+        "map": week_map(map_visits, mediators),
         "map_day": map_day,
         "problems": services.plan_problems(plan) if plan else [],
         "unconfirmed": sum(1 for v in visits if not v.is_confirmed),
@@ -277,6 +240,19 @@ def forecast_page(request):
             ),
             "missing": max(0, math.ceil(share * pop.total) - pop.activated),
         }
+        growth = team_growth(start=today, weeks=104)
+        if any(w.capacity != growth[0].capacity for w in growth):  # recruits are coming: the real path
+            result["growth"] = {
+                "now": growth[0],
+                "peak": max(growth, key=lambda w: w.headcount),
+                "date": forecast.target_date_with_growth(
+                    population=pop,
+                    target_share=share,
+                    capacities=[w.capacity for w in growth],
+                    pace=pace.per_mediator_week,
+                    start=today,
+                ),
+            }
     return render(request, "planning/forecast.html", {"form": form, "pace": pace, "result": result})
 
 

@@ -236,7 +236,7 @@ def test_report_refuses_a_bad_month(client, users):
     assert "n'a pas commencé" in html_of(response)
 
 
-@pytest.mark.parametrize("page", ["insights:adoption", "insights:impact", "insights:output"])
+@pytest.mark.parametrize("page", ["insights:adoption", "insights:impact", "insights:output", "insights:skills"])
 def test_every_export_link_a_dashboard_shows_answers(client, city, users, page):
     """Each download link on a dashboard gives its file (the top sites' table once answered 404)."""
     html = html_of(get(client, users[Role.COORDINATOR], page))

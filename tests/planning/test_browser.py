@@ -53,10 +53,13 @@ def test_coordinator_generates_adjusts_and_confirms_a_week(paris, open_page):
     page.wait_for_selector("table.plan-calendar")
     assert page.locator("table.plan-calendar ul.plan-cell li").count() == 4
     assert page.locator("svg circle.map-dot").count() == 4
+    assert page.locator("svg polygon.map-area").count() == 20  # Paris' arrondissements under the points
     assert_accessible(page, "planning calculé")
 
     # Move the first visit to Friday 8:00: it comes back locked.
-    page.locator("table.plan-calendar ul.plan-cell a").first.click()
+    first = page.locator("table.plan-calendar details.plan-visit").first
+    first.locator("summary").click()
+    first.get_by_role("link", name="Déplacer ou modifier").click()
     page.wait_for_selector("h1")
     assert_accessible(page, "déplacer une visite")
     page.get_by_label("Jour").fill("2026-12-04")

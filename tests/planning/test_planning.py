@@ -44,6 +44,7 @@ def test_weights_change_the_score_and_are_journaled(world, client, users):
         "days_since_visit_cap": 180,
         "per_open_request": 15,
         "per_open_followup": 3,
+        "per_agent_needing_help": 0.5,
         "session_minutes": 45,
         "session_capacity": 12,
     }

@@ -70,4 +70,5 @@ def nav(user) -> dict:
         "output": can_view_dashboards(user),
         "campaigns": can_manage_campaigns(user),
         "report": can_view_dashboards(user),
+        "skills": can_view_dashboards(user),
     }

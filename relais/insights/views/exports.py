@@ -9,9 +9,11 @@ from relais.insights.views.adoption import adoption_page
 from relais.insights.views.common import file_response, require
 from relais.insights.views.impact import impact_page
 from relais.insights.views.output import output_page
+from relais.insights.views.skills import skills_page
 
 # Each page builder returns the page's context; its "tables" are exactly what the page shows.
-PAGES = {"adoption": partial(adoption_page, all_sites=True), "impact": impact_page, "activite": output_page}
+PAGES = {"adoption": partial(adoption_page, all_sites=True), "impact": impact_page, "activite": output_page,
+         "competences": skills_page}  # fmt: skip
 
 
 def table_export(request, page: str, key: str, fmt: str):
