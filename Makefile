@@ -45,10 +45,12 @@ run: demo
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo "Relais : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
 	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py purge_personal_data --schedule && \
 	$(PY) manage.py db_worker --verbosity 0 & \
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile - --env DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE)
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile - --logger-class relais.retention.accesslog.AccessLogger --env DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE)
 
 worker: migrate
+	$(PY) manage.py purge_personal_data --schedule
 	$(PY) manage.py db_worker
 
 # The tests start real programs: Debian's Chromium (browser tests), slapd and ldap-utils (directory sync)

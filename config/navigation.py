@@ -15,6 +15,7 @@ from relais.imports.permissions import can_import
 from relais.insights.permissions import can_view_dashboards
 from relais.interventions.permissions import can_request_intervention, can_triage
 from relais.planning.permissions import can_plan, can_view_own_visits
+from relais.team.permissions import can_manage_team
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ ENTRIES = [
     Entry("Agents", "agents:agent_list", can_list_agents),
     Entry("Planification", "planning:plan_week", can_plan),
     Entry("Mes visites", "planning:my_visits", lambda u: can_view_own_visits(u) and not can_plan(u)),
+    Entry("Équipe", "team:home", can_manage_team),
     Entry("Assistance", "helpdesk:ticket_list", can_use_helpdesk),
     Entry("Interventions", "interventions:request_list", lambda u: can_request_intervention(u) or can_triage(u)),
     Entry("Guides", "knowledge:article_list", lambda user: True),

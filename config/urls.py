@@ -17,5 +17,9 @@ urlpatterns = [
     path("planification/", include("relais.planning.urls")),
     path("guides/", include("relais.knowledge.urls")),
     path("interventions/", include("relais.interventions.urls")),
+    path("equipe/", include("relais.team.urls")),
     path("admin/", admin.site.urls),
+    path("competences/", include("relais.skills.urls")),
+    path("api/v1/", include("relais.api.urls")),
+    path("diagnostic/", include("relais.diagnostic.urls")),
 ]

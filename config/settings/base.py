@@ -35,6 +35,11 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "mozilla_django_oidc",
     "relais.core",
     "relais.journal",
     "relais.accounts",
@@ -49,6 +54,11 @@ INSTALLED_APPS = [
     "relais.interventions",
     "relais.insights",
     "relais.demo",
+    "relais.skills",
+    "relais.team",
+    "relais.api",
+    "relais.diagnostic",
+    "relais.retention",
 ]
 
 MIDDLEWARE = [
@@ -59,12 +69,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Administrators and coordinators give their second factor before any other page (relais.accounts.two_factor).
+    "relais.accounts.middleware.SecondFactorMiddleware",
     # Deny by default: every view needs a login unless marked with `login_not_required`.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the French lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,6 +140,17 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "insights:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Signing in (single sign-on, local passwords, second factor, lock-out): config/settings/auth.py.
+from config.settings.auth import *  # noqa: E402, F403
+from config.settings.auth import RELAIS_LOCAL_LOGIN, RELAIS_SSO_ENABLED  # noqa: E402
+
+# django-axes first: it refuses a locked-out login before any backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if RELAIS_LOCAL_LOGIN else []),
+    *(["relais.accounts.oidc.Backend"] if RELAIS_SSO_ENABLED else []),
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -201,10 +227,19 @@ DEFAULT_FROM_EMAIL = env.str("RELAIS_FROM_EMAIL", default="relais@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Access logs carry no search terms (names, matricules): query strings are cut (relais/retention/accesslog.py;
+    # gunicorn: `--logger-class relais.retention.accesslog.AccessLogger`).
+    "filters": {"no_query": {"()": "relais.retention.accesslog.NoQueryFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query"]}},
     "root": {"handlers": ["console"], "level": env.str("RELAIS_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes logs every sign-in at INFO; lock-outs are WARNING.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Retention (relais.retention, docs/privacy.md): the nightly purge's hour (local time) and the folder of the
+# web server's rotated access-log files that the purge deletes past their duration (empty: the host rotates them).
+RELAIS_PURGE_HOUR = env.int("RELAIS_PURGE_HOUR", default=3)
+RELAIS_ACCESS_LOG_DIR = env.str("RELAIS_ACCESS_LOG_DIR", default="")
 
 # Statistics shared beyond the team hide groups smaller than this (GDPR, DOMAIN.md §10).
 RELAIS_SMALL_GROUP_THRESHOLD = env.int("RELAIS_SMALL_GROUP_THRESHOLD", default=5)
@@ -230,6 +265,8 @@ RELAIS_PUBLIC_FORM_RATE = env.int("RELAIS_PUBLIC_FORM_RATE", default=5)  # publi
 # (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"); from anyone else the header is ignored.
 RELAIS_PUBLIC_ADDRESS_RATE = env.int("RELAIS_PUBLIC_ADDRESS_RATE", default=600)
 RELAIS_TRUSTED_PROXIES = env.list("RELAIS_TRUSTED_PROXIES", default=[])
+# Adaptive diagnostic (relais.diagnostic): sessions started per address and hour (a workshop shares one Wi-Fi).
+RELAIS_DIAGNOSTIC_SESSIONS_PER_HOUR = env.int("RELAIS_DIAGNOSTIC_SESSIONS_PER_HOUR", default=60)
 
 # Who to write to about an accessibility problem (shown on the public accessibility statement, RGAA).
 RELAIS_ACCESSIBILITY_CONTACT = env.str("RELAIS_ACCESSIBILITY_CONTACT", default="")
@@ -241,6 +278,12 @@ RELAIS_HELPLINE_HOURS = env.str("RELAIS_HELPLINE_HOURS", default="du lundi au ve
 # Imports (relais.imports): what one uploaded file may cost. The page refuses larger uploads; an XLSX
 # archive is checked before it is opened (a "zip bomb" of 150 KB can expand to gigabytes).
 RELAIS_IMPORT_MAX_UPLOAD_BYTES = env.int("RELAIS_IMPORT_MAX_UPLOAD_BYTES", default=300 * 1024 * 1024)
+# Counted while the upload arrives (relais.core.uploads): a larger post never reaches the disk.
+FILE_UPLOAD_HANDLERS = [
+    "relais.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES", default=512 * 1024 * 1024)
 RELAIS_IMPORT_MAX_CELLS = env.int("RELAIS_IMPORT_MAX_CELLS", default=3_000_000)
 
@@ -260,3 +303,7 @@ RELAIS_OVERVIEW_CACHE_SECONDS = env.int("RELAIS_OVERVIEW_CACHE_SECONDS", default
 # A dashboard request waits for the adoption summary's rebuild only when the last one took less than this
 # (seconds); otherwise it reads the summary built earlier today, says so, and the task worker rebuilds.
 RELAIS_INSIGHTS_WAIT_SECONDS = env.float("RELAIS_INSIGHTS_WAIT_SECONDS", default=2.0)
+
+# Public API (relais.api, docs/api.md): calls per token and window (seconds); 0 turns the limit off.
+RELAIS_API_RATE_LIMIT = env.int("RELAIS_API_RATE_LIMIT", default=600)
+RELAIS_API_RATE_WINDOW = env.int("RELAIS_API_RATE_WINDOW", default=60)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from relais.agents.hr_managers import key_for
 from relais.agents.models import Agent
 from relais.core.text import fold
 from relais.demo import catalogue, geography, names
@@ -118,6 +119,7 @@ SITE_FIELDS = [
     "id", "public_id", "created_at", "updated_at", "name", "kind", "direction", "address", "postcode", "city",
     "latitude", "longitude", "is_active",
 ]  # fmt: skip
+HR_MANAGER_FIELDS = ["id", "public_id", "created_at", "updated_at", "label", "key", "kind", "agent", "email"]
 OPENING_FIELDS = ["site", "weekday", "opens_at", "closes_at"]
 GATHERING_FIELDS = ["site", "weekday", "starts_at", "ends_at", "label"]
 OBSERVATION_FIELDS = [
@@ -145,6 +147,9 @@ class DemoGenerator:
         self.skeleton = Skeleton()
         self.mailbox: set[int] = set()
         self.activated: set[int] = set()
+        # HR managers, named as the extracts name them: "MARTIN Sophie" (issue 12 §2).
+        self.hr_ids: dict[int, int] = {}  # agent index -> HR manager id
+        self.hr_rows: list[tuple] = []
 
     # -- sites -------------------------------------------------------------------------------------
 
@@ -327,8 +332,14 @@ class DemoGenerator:
         tools: dict[str, int],
         now,
         size: int = 20_000,
+        first_hr_manager_id: int = 1,
     ) -> Iterator[Chunk]:
         sk = self.skeleton
+        managers = sorted({h for h in sk.hr_manager if h >= 0})
+        self.hr_ids = {index: first_hr_manager_id + n for n, index in enumerate(managers)}
+        self.hr_rows = []
+        hr_keys: set[str] = set()
+        hr_rng = stream(self.seed, "hr_managers")  # apart, so that the people drawn stay the same
         rng = stream(self.seed, "people")
         adoption = stream(self.seed, "history")
         female_names = list(dict.fromkeys(names.FIRST_NAMES_FEMALE))
@@ -375,6 +386,17 @@ class DemoGenerator:
                     emails[local] = seen + 1
                     email = f"{local}{seen + 1 if seen else ''}@{MAIL_DOMAIN}"
                 hr = sk.hr_manager[i]
+                if i in self.hr_ids:
+                    label = f"{(usage or last).upper()} {first}"
+                    if key_for(label) in hr_keys:  # two HR managers of the same name: told apart as HR would
+                        label = f"{label} ({matricule})"
+                    hr_keys.add(key_for(label))
+                    self.hr_rows.append(
+                        (
+                            self.hr_ids[i], uuid.UUID(int=hr_rng.getrandbits(128), version=4).hex, now, now, label,
+                            key_for(label), "name", first_agent_id + i, email,
+                        )
+                    )  # fmt: skip
                 search = Agent.build_search_text(
                     last_name=last, usage_name=usage, first_name=first, matricule=matricule
                 )
@@ -383,7 +405,7 @@ class DemoGenerator:
                         first_agent_id + i, uuid.UUID(int=rng.getrandbits(128), version=4).hex, now, now, matricule,
                         last, usage, first, job.category, job.filiere, statut, grade, title, directions[spec.code],
                         sk.service[i], sk.site[i], computer, phone, email,
-                        first_agent_id + hr if hr >= 0 else None, iso(sk.entry[i]), iso(sk.exit[i]),
+                        self.hr_ids[hr] if hr >= 0 else None, iso(sk.entry[i]), iso(sk.exit[i]),
                         search,
                     )
                 )  # fmt: skip

@@ -12,7 +12,7 @@ from django.utils import timezone
 from relais.accounts.enums import Role
 from relais.accounts.models import User
 from relais.adoption.models import Observation, Tool, ToolAccount
-from relais.agents.models import Agent
+from relais.agents.models import Agent, HRManager
 from relais.demo import bulk, catalogue, generator, geography, names
 from relais.demo.context import DemoContext, discover_builders
 from relais.journal.models import Entry
@@ -247,11 +247,14 @@ def demo_load(
             directions=directions,
             tools=tools,
             now=now,
+            first_hr_manager_id=bulk.next_id(HRManager),
         ):
             counts["agents"] += bulk.insert(Agent, generator.AGENT_FIELDS, chunk.agents)
             counts["comptes"] += bulk.insert(ToolAccount, generator.ACCOUNT_FIELDS, chunk.accounts)
             counts["observations"] += bulk.insert(Observation, generator.OBSERVATION_FIELDS, chunk.observations)
-        bulk.reset_sequences(Site, Agent, ToolAccount)
+        # After the agents: both databases check foreign keys at commit, and the managers' agents now exist.
+        counts["gestionnaires_rh"] = bulk.insert(HRManager, generator.HR_MANAGER_FIELDS, gen.hr_rows)
+        bulk.reset_sequences(Site, Agent, ToolAccount, HRManager)
         done(
             f"Agents : {counts['agents']}, comptes : {counts['comptes']} "
             f"(dont {len(gen.mailbox)} boîtes aux lettres), observations : {counts['observations']}"

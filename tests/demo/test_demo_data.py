@@ -64,7 +64,7 @@ def fingerprint():
         Agent.objects.order_by("matricule").values_list(
             "matricule", "public_id", "last_name", "usage_name", "first_name", "category", "statut", "grade",
             "job_title", "direction__code", "site__name", "work_email", "entry_date", "exit_date",
-            "hr_manager__matricule",
+            "hr_manager__agent__matricule", "hr_manager__label",
         )
     )  # fmt: skip
     accounts = list(
@@ -214,8 +214,8 @@ def test_hr_managers_keep_the_files_of_their_direction(demo):
     assert set(managers.values_list("direction__code", flat=True)) == set(PLAUSIBLE_KINDS)
     followed = Agent.objects.exclude(job_title="Gestionnaire RH")
     assert not followed.filter(hr_manager__isnull=True).exists()
-    assert not followed.exclude(hr_manager__direction=F("direction")).exists()
-    assert not followed.exclude(hr_manager__job_title="Gestionnaire RH").exists()
+    assert not followed.exclude(hr_manager__agent__direction=F("direction")).exists()
+    assert not followed.exclude(hr_manager__agent__job_title="Gestionnaire RH").exists()
 
 
 def test_leavers_have_exit_dates_and_disabled_mailboxes(demo):
