@@ -2,9 +2,11 @@
 50,000 observations in batches of 1,000, through the real HTTP stack (Django test client, token auth, rate limit
 counted in the shared file cache).
 
-    python bench/bench_api.py [--agents 50000] [--runs 50] [--batch 1000]
+    python bench/bench_api.py [--agents 50000] [--runs 50] [--batch 1000] [--list-only]
+    DATABASE_URL=postgres://…/relais_bapi python bench/bench_api.py --agents 2000000 --list-only
 
-Targets (SQLite): list p95 ≤ 100 ms per page; the push of 50,000 observations ≤ 60 s.
+Targets: list p95 ≤ 100 ms per page at 50,000 agents (SQLite), ≤ 200 ms at 2,000,000 (PostgreSQL, where the
+referential is written by generate_series); the push of 50,000 observations ≤ 60 s.
 """
 
 import argparse
@@ -21,12 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import report, report_duration, setup, timings  # noqa: E402
 
 LIST_TARGET_P95_MS = 100
+LARGE_LIST_TARGET_P95_MS = 200
 PUSH_TARGET_S = 60
 DIRECTIONS = ("DPE", "DFPE", "DASCO", "DJS", "DEVE", "DCPA")
 
 
 def build(n_agents: int, rng: random.Random) -> None:
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from relais.adoption.models import Tool, ToolAccount
@@ -35,6 +38,9 @@ def build(n_agents: int, rng: random.Random) -> None:
 
     directions = [Direction.objects.create(code=c, name=c) for c in DIRECTIONS]
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        build_in_sql(n_agents, [d.pk for d in directions], Tool.objects.get(code="messagerie").pk)
+        return
     agents = []
     for i in range(n_agents):
         matricule = f"{400000 + i}"
@@ -58,7 +64,6 @@ def build(n_agents: int, rng: random.Random) -> None:
             [ToolAccount(agent_id=pk, tool=mailbox, provisioned_on=datetime.date(2025, 9, 1)) for pk in ids],
             batch_size=5000,
         )
-    from django.db import connection
 
     # auto_now overrides the stamps in bulk_create: spread the modification dates over a year, as a real
     # referential's are, with plain SQL.
@@ -72,11 +77,39 @@ def build(n_agents: int, rng: random.Random) -> None:
         cursor.execute("ANALYZE")
 
 
+def build_in_sql(n_agents: int, direction_ids: list[int], mailbox_id: int) -> None:
+    """The same referential written by PostgreSQL itself (generate_series): millions of agents in minutes."""
+    from django.db import connection
+
+    from relais.adoption.models import ToolAccount
+    from relais.agents.models import Agent
+
+    directions = "ARRAY[" + ",".join(str(pk) for pk in direction_ids) + "]"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Agent._meta.db_table} (public_id, created_at, updated_at, matricule, last_name, "  # noqa: S608
+            "usage_name, first_name, category, filiere, statut, grade, job_title, direction_id, work_phone, "
+            "work_email, search_text) "
+            "SELECT gen_random_uuid(), now(), now() - random() * interval '365 days', (400000 + g)::text, "
+            "'Durand', '', 'Sandrine', 'C', '', '', '', '', "
+            f"({directions})[1 + g %% {len(direction_ids)}], '', '', 'durand sandrine ' || (400000 + g)::text "
+            "FROM generate_series(0, %s - 1) AS g",
+            [n_agents],
+        )
+        cursor.execute(
+            f"INSERT INTO {ToolAccount._meta.db_table} (created_at, updated_at, agent_id, tool_id, login, "  # noqa: S608
+            f"provisioned_on) SELECT now(), now(), id, %s, '', DATE '2025-09-01' FROM {Agent._meta.db_table}",
+            [mailbox_id],
+        )
+        cursor.execute("ANALYZE")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--list-only", action="store_true", help="time the list pages only (no walk, no push)")
     args = parser.parse_args(argv)
     # Counted on every call as in production, but high enough never to refuse the benchmark's own calls.
     os.environ.setdefault("RELAIS_API_RATE_LIMIT", "1000000")
@@ -118,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(50):  # 25,000 agents in: a cursor from the middle of the walk
         middle = client.get("/api/v1/agents", {"limit": 500, "cursor": middle["next_cursor"]}, headers=city).json()
     since = Agent.objects.order_by("-updated_at").values_list("updated_at", flat=True)[args.agents // 10].isoformat()
+    # The issue's figures: p95 ≤ 100 ms at 50,000 agents on SQLite, ≤ 200 ms at 2,000,000 on PostgreSQL.
+    list_target = LIST_TARGET_P95_MS if args.agents < 2_000_000 else LARGE_LIST_TARGET_P95_MS
     for label, params, headers in [
         ("GET /api/v1/agents, first page of 100 (city-wide)", {}, city),
         ("GET /api/v1/agents, page of 100 at 25,000 (cursor)", {"cursor": middle["next_cursor"]}, city),
@@ -125,8 +160,10 @@ def main(argv: list[str] | None = None) -> int:
         ("GET /api/v1/agents, one direction's application", {}, scoped),
         ("GET /api/v1/agents, page of 500 (city-wide; no target)", {"limit": 500}, city),
     ]:
-        target = None if params.get("limit") == 500 else LIST_TARGET_P95_MS
+        target = None if params.get("limit") == 500 else list_target
         report(label, timings(get(params, headers), runs=args.runs), target_p95_ms=target)
+    if args.list_only:
+        return 0
 
     start, pages, seen = time.perf_counter(), 0, 0
     params = {"limit": 500}
