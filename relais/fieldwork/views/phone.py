@@ -208,6 +208,8 @@ def visit_notes(request, public_id):
     if form.is_valid():
         services.visit_update(visit=visit, acting_user=request.user, notes=form.cleaned_data["notes"])
         messages.success(request, "Notes enregistrées.")
+    else:
+        messages.error(request, "Notes non enregistrées. " + " ".join(form.errors.get("notes", [])))
     return redirect("fieldwork:visit_detail", public_id=visit.public_id)
 
 
