@@ -19,7 +19,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from relais.imports import adoption, agents, pix
+from relais.imports import adoption, agents, identifiers, pix
 from relais.imports.columns import (
     AGENT_FIELDS,
     custom_aliases,
@@ -48,6 +48,8 @@ from relais.imports.reading import ImportFileError, read_table
 from relais.journal.services import journal_record
 
 BACKGROUND_ROWS = 5000
+# Columns whose own check refuses a NIR-shaped value with a message of its own (the line is rejected).
+SCREENED_ELSEWHERE = {ImportKind.AGENTS: ("matricule",)}
 MAX_REJECTED_KEPT = 100_000
 # Warnings ride with the examples, read by every report page: fewer are kept (the count stays exact).
 MAX_WARNINGS_KEPT = 10_000
@@ -68,8 +70,23 @@ def read_file(*, kind: str, data: bytes | Path, source: str = "", profile=None) 
     """Read and map a file; raises ImportFileError (French message) when it cannot be imported at all.
 
     `profile`: an import profile whose mapping and date orders are used; refused when the file's headers
-    do not hold every column it reads.
+    do not hold every column it reads. Cells holding a NIR or an IBAN are emptied (`_screened`).
     """
+    return _screened(_read_file(kind=kind, data=data, source=source, profile=profile), kind)
+
+
+def _screened(read: ReadFile, kind: str) -> ReadFile:
+    """The read with every kept cell holding a NIR or an IBAN left empty, each one a warning (issue 16 §2b).
+
+    Done before anything is staged: such a value never reaches the database, not even the staged rows.
+    """
+    read.frame, masked = identifiers.screen(read.frame, skip=SCREENED_ELSEWHERE.get(kind, ()))
+    read.options["identifier_warnings"] = masked[:MAX_WARNINGS_KEPT]
+    read.options["identifier_warnings_count"] = len(masked)
+    return read
+
+
+def _read_file(*, kind: str, data: bytes | Path, source: str = "", profile=None) -> ReadFile:
     from relais.imports.mapping import profile_misfit
 
     extra = dict(profile.mapping) if profile is not None else {}
@@ -175,14 +192,17 @@ def _record_plan(run: ImportRun, result, read_errors: list[list]) -> None:
     run.count_unmatched = result.counts.get("unmatched", 0)
     run.count_rejected = len({r[0] for r in rejected})
     run.rejected = rejected[:MAX_REJECTED_KEPT]
-    warnings = [
-        [line, labels.get(col, col), value, reason] for line, col, value, reason in getattr(result, "warnings", [])
-    ]
+    masked = run.options.get("identifier_warnings", [])
+    planned = list(getattr(result, "warnings", []))
+    warnings = sorted(
+        ([line, labels.get(col, col), value, reason] for line, col, value, reason in [*masked, *planned]),
+        key=lambda w: (w[0], w[1]),
+    )
     # Kept with the examples (no column of their own): [[line, column as in the file, value, message], ...].
     run.examples = {
         **result.examples,
         "warnings": warnings[:MAX_WARNINGS_KEPT],
-        "warnings_count": len(warnings),
+        "warnings_count": run.options.get("identifier_warnings_count", 0) + len(planned),
         "warning_lines": len({w[0] for w in warnings}),
     }
     run.notices = list(dict.fromkeys([*run.notices, *result.notices]))
@@ -280,7 +300,7 @@ def _mapped_read(run: ImportRun, raw: pl.DataFrame, mapping: dict[int, str], dat
             + ", ".join(f"« {h} »" for h in forbidden)
             + ". Leur contenu n'a été ni lu ni enregistré."
         )
-    return ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors)
+    return _screened(ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors), run.kind)
 
 
 def _stage_and_analyse(run: ImportRun, read: ReadFile, started: float) -> None:
@@ -586,8 +606,10 @@ def import_directory(
         rows_total=frame.height,
     )
     try:
+        read = _screened(ReadFile(frame=frame), ImportKind.ADOPTION)
+        run.options.update(read.options)
         if dry_run:
-            result = _plan(run, frame, lambda phase, done: None)
+            result = _plan(run, read.frame, lambda phase, done: None)
             _record_plan(run, result, [])
             run.status, run.analysed_at = ImportStatus.ANALYSED, timezone.now()
             run.duration = time.perf_counter() - started
@@ -595,7 +617,7 @@ def import_directory(
             return run
         run.duration = time.perf_counter() - started
         run.applied_valid_rows_only = True  # a directory is not corrected by hand: its valid entries count
-        return _apply(run=run, acting_user=acting_user, read=ReadFile(frame=frame))
+        return _apply(run=run, acting_user=acting_user, read=read)
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.pk = None
         run.status, run.error = ImportStatus.FAILED, str(exc)
