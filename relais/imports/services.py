@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from relais.imports import adoption, agents, identifiers, pix
+from relais.imports import adoption, agents, identifiers, locks, pix
 from relais.imports.columns import (
     AGENT_FIELDS,
     custom_aliases,
@@ -162,7 +163,12 @@ def _progress(run: ImportRun):
     def report(phase: str, done: int):
         run.phase, run.rows_processed = phase, done
         if not connection.in_atomic_block and run.pk:
-            ImportRun.objects.filter(pk=run.pk).update(phase=phase, rows_processed=done, updated_at=timezone.now())
+            # Never waits for, nor fails on, another import's write (SQLite has one writer at a time).
+            locks.without_waiting(
+                lambda: ImportRun.objects.filter(pk=run.pk).update(
+                    phase=phase, rows_processed=done, updated_at=timezone.now()
+                )
+            )
 
     return report
 
@@ -436,7 +442,7 @@ def import_run_apply(*, run: ImportRun, acting_user, apply_valid_rows: bool = Fa
             run_id = run.pk
             transaction.on_commit(lambda: import_run_process.enqueue(run_id, "apply"))
         return run
-    return _apply(run=run, acting_user=acting_user, read=_staged_read(run))
+    return _apply(run=run, acting_user=acting_user, read=_staged_read(run), reread=lambda: _staged_read(run))
 
 
 def _blocked_message(rejected: int) -> str:
@@ -446,63 +452,98 @@ def _blocked_message(rejected: int) -> str:
     )
 
 
-def _apply(*, run: ImportRun, acting_user, read: ReadFile) -> ImportRun:
+def _apply(
+    *,
+    run: ImportRun,
+    acting_user,
+    read: ReadFile,
+    reread: Callable[[], ReadFile],
+    on_wait: Callable[[str], None] | None = None,
+) -> ImportRun:
     """Re-plan against the current referential and write it all in one transaction (journal included).
 
-    The file's rows are let go once planned, so that the write's own copies reuse their memory.
+    Imports of one kind are written one at a time (`relais.imports.locks`): a run that finds another one
+    writing says it waits (its phase; `on_wait` for the command line), and is refused after
+    RELAIS_IMPORT_LOCK_WAIT_SECONDS. When another import of its kind was applied since it was planned, it is
+    planned again inside the lock (`reread` gives its rows back), so that new, changed and leaving are those
+    of the state it writes over. The file's rows are let go once planned, so that the write's own copies reuse
+    their memory.
     """
     started = time.perf_counter()
     progress = _progress(run)
+    planned_under = locks.generation(run.kind)
     result = _plan(run, read.frame, progress)
     read.frame = None
     _record_plan(run, result, read.read_errors)
     if run.count_rejected and not run.applied_valid_rows_only:
         raise agents.ImportBlocked(_blocked_message(run.count_rejected))
     progress("Écriture dans la base (transaction unique)", run.rows_total)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # All or nothing still holds; only the wait for the disk at commit is skipped (a server crash in
-            # that instant may lose the whole import, record included, never part of it).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        if run.kind == ImportKind.ADOPTION:
-            adoption.apply(result, acting_user=acting_user, run=run)
-        elif run.kind == ImportKind.PIX:
-            pix.apply(result, acting_user=acting_user, run=run)
-        else:
-            agents.apply(result, acting_user=acting_user, run=run)
-        run.status, run.error, run.phase = ImportStatus.APPLIED, "", ""
-        run.rows_processed = run.rows_total
-        run.applied_at = timezone.now()
-        run.staged_data = None
-        run.duration = (run.duration or 0) + time.perf_counter() - started
-        run.save()
-        journal_record(
-            acting_user=acting_user,
-            action="import.apply",
-            obj=run,
-            payload={
-                "type": run.kind,
-                "fichier": run.file_name,
-                "empreinte": run.checksum,
-                "nouveaux": run.count_new,
-                "modifies": run.count_updated,
-                "partants": run.count_leaving,
-                "inchanges": run.count_unchanged,
-                "rejetes": run.count_rejected,
-                "non_rapproches": run.count_unmatched,
-            },
-        )
-        from relais.imports.sql import pause_before_commit_for_tests
 
-        pause_before_commit_for_tests()
+    def waiting():
+        message = f"En attente : un autre import « {ImportKind(run.kind).label} » s'applique, celui-ci suivra."
+        progress(message, 0)
+        if on_wait is not None:
+            on_wait(message)
+
+    try:
+        with locks.import_lock(run.kind, on_wait=waiting) as lock:
+            if lock.generation != planned_under:
+                fresh = reread()
+                result = _plan(run, fresh.frame, lambda phase, done: None)
+                fresh.frame = None
+                _record_plan(run, result, fresh.read_errors)
+                if run.count_rejected and not run.applied_valid_rows_only:
+                    raise agents.ImportBlocked(_blocked_message(run.count_rejected))
+            _write(run=run, acting_user=acting_user, result=result, started=started)
+    except locks.ImportLockBusy as exc:
+        raise agents.ImportBlocked(str(exc)) from exc
     return run
+
+
+def _write(*, run: ImportRun, acting_user, result, started: float) -> None:
+    """The write of a plan, inside the caller's transaction (which holds the kind's lock)."""
+    if connection.vendor == "postgresql":
+        # All or nothing still holds; only the wait for the disk at commit is skipped (a server crash in
+        # that instant may lose the whole import, record included, never part of it).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+    if run.kind == ImportKind.ADOPTION:
+        adoption.apply(result, acting_user=acting_user, run=run)
+    elif run.kind == ImportKind.PIX:
+        pix.apply(result, acting_user=acting_user, run=run)
+    else:
+        agents.apply(result, acting_user=acting_user, run=run)
+    run.status, run.error, run.phase = ImportStatus.APPLIED, "", ""
+    run.rows_processed = run.rows_total
+    run.applied_at = timezone.now()
+    run.staged_data = None
+    run.duration = (run.duration or 0) + time.perf_counter() - started
+    run.save()
+    journal_record(
+        acting_user=acting_user,
+        action="import.apply",
+        obj=run,
+        payload={
+            "type": run.kind,
+            "fichier": run.file_name,
+            "empreinte": run.checksum,
+            "nouveaux": run.count_new,
+            "modifies": run.count_updated,
+            "partants": run.count_leaving,
+            "inchanges": run.count_unchanged,
+            "rejetes": run.count_rejected,
+            "non_rapproches": run.count_unmatched,
+        },
+    )
+    from relais.imports.sql import pause_before_commit_for_tests
+
+    pause_before_commit_for_tests()
 
 
 def import_run_apply_now(*, run: ImportRun, acting_user) -> ImportRun:
     """The background half of `import_run_apply` (the task calls it)."""
     try:
-        return _apply(run=run, acting_user=acting_user, read=_staged_read(run))
+        return _apply(run=run, acting_user=acting_user, read=_staged_read(run), reread=lambda: _staged_read(run))
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.status, run.error, run.phase = ImportStatus.ANALYSED, str(exc), ""
         run.save()
@@ -532,10 +573,12 @@ def import_file(
     progress=None,
     options: dict | None = None,
     profile=None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ImportRun:
     """Command-line import: read, plan, and unless `dry_run` apply in one transaction that also records the run.
 
-    A run killed before commit leaves nothing behind, not even its record.
+    A run killed before commit leaves nothing behind, not even its record. `on_wait(message)`: told when the
+    run waits for another import of its kind.
     """
     started = time.perf_counter()
     run = ImportRun(
@@ -566,7 +609,13 @@ def import_file(
             run.save()
             return run
         run.duration = time.perf_counter() - started
-        return _apply(run=run, acting_user=acting_user, read=read)
+        return _apply(
+            run=run,
+            acting_user=acting_user,
+            read=read,
+            reread=lambda: read_file(kind=kind, data=data, source=source, profile=profile),
+            on_wait=on_wait,
+        )
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.pk = None
         run.status, run.error = ImportStatus.FAILED, str(exc)
@@ -617,7 +666,12 @@ def import_directory(
             return run
         run.duration = time.perf_counter() - started
         run.applied_valid_rows_only = True  # a directory is not corrected by hand: its valid entries count
-        return _apply(run=run, acting_user=acting_user, read=read)
+        return _apply(
+            run=run,
+            acting_user=acting_user,
+            read=read,
+            reread=lambda: _screened(ReadFile(frame=frame), ImportKind.ADOPTION),
+        )
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.pk = None
         run.status, run.error = ImportStatus.FAILED, str(exc)
