@@ -457,10 +457,20 @@ def participant_add(request, public_id):
             "walk_in_label": form.cleaned_data["walk_in_label"],
         }
     try:
-        services.participant_add(activity=activity, acting_user=request.user, idempotency_key=_key(form), **kwargs)
+        written = services.participant_add(
+            activity=activity, acting_user=request.user, idempotency_key=_key(form), **kwargs
+        )
     except ValidationError as exc:
         return _failed(request, exc, back)
-    return _sheet_response(request, activity)
+    if not request.htmx:
+        return redirect(back)
+    # Only what changed (issue 16 §5): the new row and the counter, not the whole sheet again (1.8 MB at 165 rows).
+    row = selectors.sheet_rows(activity, user=request.user).filter(pk=written.obj.pk).first()
+    count, hidden = selectors.sheet_counts(activity, user=request.user)
+    can_record = permissions.can_record_outcome(request.user, activity.visit)
+    context = {"p": row, "count": count, "hidden": hidden, "activity": activity, "tools": _app_tools(),
+               "can_record": can_record, **_choices_context()}  # fmt: skip
+    return render(request, "fieldwork/_sheet_added.html", context)
 
 
 @require_POST
