@@ -279,3 +279,9 @@ def test_an_added_row_whose_answer_was_lost_is_drawn_once(day, open_page):
     expect(page.locator("#sheet-rows > li")).to_have_count(3)
     assert Participation.objects.filter(activity=activity, deleted_at__isnull=True).count() == 3
     assert_accessible(page, "feuille après ajouts")
+    # Withdrawn: the row goes, the counter follows, the rest of the sheet stays as drawn.
+    page.get_by_role("button", name="Retirer Lucie Lefèvre de la feuille").click()
+    expect(page.locator("#participants")).to_contain_text("2 personnes")
+    expect(_card(page, "Lucie Lefèvre")).to_have_count(0)
+    expect(page.locator("#sheet-rows > li")).to_have_count(2)
+    assert Participation.objects.filter(activity=activity, deleted_at__isnull=True).count() == 2

@@ -502,3 +502,11 @@ def test_adding_to_a_long_sheet_answers_the_new_row_and_the_counter_only(
     response = client.post(url, {"direction": "DFPE", "category": "C", "walk_in_label": "Fatou"}, **HTMX)
     html = response.content.decode()
     assert html.count('class="fw-person"') == 1 and "Fatou" in html and "42 personnes sur la feuille" in html
+
+
+def test_withdrawing_answers_the_removal_and_the_counter_only(client, mediator, workshop):
+    rows = [ParticipationFactory(activity=workshop) for _ in range(3)]
+    url = reverse("fieldwork:participant_delete", args=[rows[0].public_id])
+    html = client.post(url, {"idempotency_key": str(uuid.uuid4())}, **HTMX).content.decode()
+    assert f'<li id="p-{rows[0].public_id}" data-relais-oob="delete"></li>' in html
+    assert "2 personnes sur la feuille" in html and 'class="fw-person"' not in html

@@ -427,12 +427,6 @@ def participant_search(request, public_id):
     return render(request, "fieldwork/_search_results.html", {"hits": hits, "query": query, "activity": activity})
 
 
-def _sheet_response(request, activity: Activity):
-    if request.htmx:
-        return render(request, "fieldwork/_participants.html", _activity_context(request, activity))
-    return redirect("fieldwork:activity_detail", public_id=activity.public_id)
-
-
 @require_POST
 def participant_add(request, public_id):
     activity = _activity(request, public_id)
@@ -511,7 +505,12 @@ def participant_delete(request, public_id):
         raise PermissionDenied
     key = OutcomeForm.base_fields["idempotency_key"].clean(request.POST.get("idempotency_key") or None)
     services.participant_delete(participation=participation, acting_user=request.user, idempotency_key=key)
-    return _sheet_response(request, activity)
+    if not request.htmx:
+        return redirect("fieldwork:activity_detail", public_id=activity.public_id)
+    # As for an add: only what changed, the row withdrawn and the counter (outbox.js `swap`).
+    count, hidden = selectors.sheet_counts(activity, user=request.user)
+    context = {"removed": participation, "count": count, "hidden": hidden}
+    return render(request, "fieldwork/_sheet_removed.html", context)
 
 
 def walkin_match(request, public_id):

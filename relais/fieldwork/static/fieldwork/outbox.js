@@ -77,12 +77,17 @@
 
   // An answer's parts marked data-relais-oob are placed by their own id: each replaces the element of the same
   // id, or, when there is none yet and the mark says "beforeend:<selector>", is appended there (an added row:
-  // a replayed tap whose first answer was lost finds its row drawn already, and replaces it). The rest of the
+  // a replayed tap whose first answer was lost finds its row drawn already, and replaces it); "delete" removes
+  // the element of that id (a withdrawn row). The rest of the
   // answer replaces the form's target (data-relais-target), or removes it when the answer holds nothing else.
   function place(el) {
     const spec = el.getAttribute("data-relais-oob") || "";
     el.removeAttribute("data-relais-oob");
     const existing = el.id && document.getElementById(el.id);
+    if (spec === "delete") {
+      if (existing) existing.remove();
+      return;
+    }
     if (existing) existing.replaceWith(el);
     else if (spec.startsWith("beforeend:")) {
       const list = document.querySelector(spec.slice("beforeend:".length));
