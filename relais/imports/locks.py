@@ -135,3 +135,27 @@ def without_waiting(write: Callable[[], object]) -> None:
     finally:
         if sqlite:
             _restore_sqlite_wait()
+
+
+# A run that waits says so in the host's shared cache as well as in its row: on SQLite its row cannot be written
+# while the other import holds the database's write lock, but the run page (a read) can show the cache's word.
+def _waiting_key(run_pk: int) -> str:
+    return f"relais:imports:waiting:{run_pk}"
+
+
+def mark_waiting(run_pk: int, message: str) -> None:
+    from django.core.cache import cache
+
+    cache.set(_waiting_key(run_pk), message, settings.RELAIS_IMPORT_LOCK_WAIT_SECONDS + 60)
+
+
+def clear_waiting(run_pk: int) -> None:
+    from django.core.cache import cache
+
+    cache.delete(_waiting_key(run_pk))
+
+
+def waiting_message(run_pk: int) -> str | None:
+    from django.core.cache import cache
+
+    return cache.get(_waiting_key(run_pk))

@@ -482,11 +482,15 @@ def _apply(
     def waiting():
         message = f"En attente : un autre import « {ImportKind(run.kind).label} » s'applique, celui-ci suivra."
         progress(message, 0)
+        if run.pk:
+            locks.mark_waiting(run.pk, message)
         if on_wait is not None:
             on_wait(message)
 
     try:
         with locks.import_lock(run.kind, on_wait=waiting) as lock:
+            if run.pk:
+                locks.clear_waiting(run.pk)
             if lock.generation != planned_under:
                 fresh = reread()
                 result = _plan(run, fresh.frame, lambda phase, done: None)
@@ -497,6 +501,9 @@ def _apply(
             _write(run=run, acting_user=acting_user, result=result, started=started)
     except locks.ImportLockBusy as exc:
         raise agents.ImportBlocked(str(exc)) from exc
+    finally:
+        if run.pk:
+            locks.clear_waiting(run.pk)
     return run
 
 

@@ -121,3 +121,57 @@ def test_the_second_import_is_refused_with_a_message_after_its_wait(tmp_path):
         assert _query(url, "SELECT DISTINCT grade FROM agents_agent") == [("Adjoint technique",)]
     finally:
         _drop(cleanup)
+
+
+def test_a_page_import_that_waits_says_so_on_its_page(transactional_db, users):
+    """The run page (a read, possible on SQLite while the other import holds the write lock) shows « En attente »."""
+    import threading
+
+    from django.db import connection
+    from django.template.loader import render_to_string
+
+    from relais.imports import locks, selectors
+    from relais.imports.enums import ImportKind, ImportStatus
+    from relais.imports.services import import_run_apply, import_run_start
+
+    admin = users["admin"]
+    run = import_run_start(acting_user=admin, kind=ImportKind.AGENTS, file_name="rh.csv",
+                           data=csv_bytes([hr_row("100001", "Martin")]))  # fmt: skip
+    assert run.status == ImportStatus.ANALYSED, run.error
+    held, release, outcome = threading.Event(), threading.Event(), {}
+
+    def other_import():
+        try:
+            with locks.import_lock(ImportKind.AGENTS):
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def this_import():
+        try:
+            outcome["run"] = import_run_apply(run=run, acting_user=admin)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=other_import)
+    holder.start()
+    assert held.wait(10)
+    applier = threading.Thread(target=this_import)
+    applier.start()
+    shown = ""
+    for _ in range(100):
+        shown = selectors.import_run_progress_get(admin, run.public_id).phase
+        if shown.startswith("En attente"):
+            break
+        time.sleep(0.1)
+    assert shown == "En attente : un autre import « Extraction RH (agents) » s'applique, celui-ci suivra."
+    page = render_to_string(
+        "imports/run_detail.html#progress", {"run": selectors.import_run_progress_get(admin, run.public_id)}
+    )
+    assert "En attente : un autre import" in page
+    release.set()
+    holder.join(30)
+    applier.join(60)
+    assert outcome["run"].status == ImportStatus.APPLIED
+    assert selectors.import_run_progress_get(admin, run.public_id).phase == ""
