@@ -8,6 +8,10 @@
    twice with the same idempotency key (a retry), some are cut before the response is read (a dropped
    connection) then retried. Target p99 ≤ 100 ms, 0 error; afterwards the database holds every write
    exactly once (no lost, no duplicate).
+3. Add (issue 16 §5): the same server, 50 mediators each adding people (agents found by the search, walk-ins)
+   to a workshop sheet already holding 160 agents, with the same retries and dropped connections. Target
+   p99 ≤ 300 ms, 0 error; afterwards each intended person is on their sheet exactly once (counted in the
+   database), one receipt and one journal entry per add.
 
 Usage:
     python bench/bench_fieldwork.py                       # SQLite scratch file, 50,000 agents, search + load
@@ -15,9 +19,9 @@ Usage:
         # an existing database, used as it is (built beforehand with `demo_data --agents 2000000`)
 
 With DATABASE_URL the database is never rebuilt: the referential is generated only if it holds no agent.
-Options (or env): --agents (BENCH_AGENTS, 50000), --parts (BENCH_PARTS, search,load), --queries (400),
+Options (or env): --agents (BENCH_AGENTS, 50000), --parts (BENCH_PARTS, search,load,add), --queries (400),
 --explain (print the plans of the search's queries); BENCH_FRESH (1: rebuild the SQLite scratch file),
-BENCH_MEDIATORS (50), BENCH_SECONDS (20), BENCH_WORKERS (2), BENCH_THREADS (8).
+BENCH_MEDIATORS (50), BENCH_SECONDS (20), BENCH_WORKERS (2), BENCH_THREADS (8), BENCH_SHEET_ROWS (160).
 """
 
 import argparse
@@ -297,6 +301,7 @@ class Mediator(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.me, self.rng, self.stop_at = port, me, random.Random(seed), stop_at
         self.latencies: list[float] = []
+        self.sizes: list[int] = []
         self.errors: list[str] = []
         self.intents: dict[str, str] = {}  # key -> kind ("outcome" | "walkin")
         self.retries = self.drops = self.network_retries = 0
@@ -325,7 +330,7 @@ class Mediator(threading.Thread):
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
-                response.read()
+                self.sizes.append(len(response.read()))
                 conn.close()
                 break
             except (OSError, http.client.HTTPException) as exc:
@@ -439,10 +444,156 @@ def bench_load() -> None:
         raise SystemExit(1)
 
 
+SHEET_ROWS = int(os.environ.get("BENCH_SHEET_ROWS", 160))
+ADD_POOL = 40  # agents each mediator may still add (found by the search), beyond the sheet's rows
+
+
+def prepare_add(rng: random.Random) -> list[dict]:
+    """50 mediators, each running a workshop whose sheet already holds SHEET_ROWS agents (issue 16 §5)."""
+    import datetime
+
+    from relais.agents.models import Agent
+    from relais.fieldwork import services
+    from relais.fieldwork.models import Participation
+
+    people = prepare_load(rng)  # their visits, sessions and a first workshop; each gets a long sheet below
+    today = datetime.date.today()
+    agents = list(Agent.objects.order_by("pk").values_list("pk", "public_id", "direction_id", "category"))
+    per = SHEET_ROWS + ADD_POOL
+    if len(agents) < per * len(people):
+        raise SystemExit(f"{per * len(people)} agents needed, {len(agents)} in the referential")
+    for n, me in enumerate(people):
+        from relais.fieldwork.models import Activity
+
+        visit = Activity.objects.get(public_id=me["activity"]).visit
+        assert visit.date == today
+        activity = services.activity_add(
+            visit=visit, acting_user=visit.mediators.get(), kind="workshop", title="Badgeuse", duration_minutes=60
+        ).obj
+        mine = agents[n * per : (n + 1) * per]
+        Participation.objects.bulk_create(
+            Participation(activity=activity, agent_id=pk, direction_id=d, category=c, created_by_id=me["user_id"])
+            for pk, _, d, c in mine[:SHEET_ROWS]
+        )
+        me["sheet"] = str(activity.public_id)
+        me["pool"] = [str(public_id) for _, public_id, _, _ in mine[SHEET_ROWS:]]
+    return people
+
+
+class Adder(Mediator):
+    """A mediator adding people to a long sheet: agents found by the search (80 %), walk-ins (20 %)."""
+
+    def run(self) -> None:
+        me = self.me
+        path = f"/terrain/activites/{me['sheet']}/participants/"
+        while time.time() < self.stop_at:
+            time.sleep(self.rng.uniform(*THINK))
+            key = str(uuid.uuid4())
+            if me["pool"] and self.rng.random() < 0.8:
+                agent = me["pool"].pop()
+                form = {"agent": agent, "idempotency_key": key}
+                self.intents[key] = agent
+            else:
+                form = {"direction": me["direction"], "category": "C", "walk_in_label": "", "idempotency_key": key}
+                self.intents[key] = "walkin"
+            draw = self.rng.random()
+            if draw < DROP_SHARE:
+                self.post(path, form, drop=True)
+                time.sleep(0.3)
+                self.post(path, form)
+            else:
+                self.post(path, form)
+                if draw < DROP_SHARE + RETRY_SHARE:
+                    self.retries += 1
+                    self.post(path, form)
+
+
+def bench_add() -> None:
+    from django.db import connection
+    from django.db.models import Count
+
+    from relais.fieldwork.models import Participation, WriteReceipt
+    from relais.journal.models import Entry
+
+    rng = random.Random(16)
+    people = prepare_add(rng)
+    user_ids = [me["user_id"] for me in people]
+    journal_before = Entry.objects.filter(action="fieldwork.participant_add", acting_user_id__in=user_ids).count()
+    connection.close()
+    port = free_port()
+    server = start_server(port)
+    try:
+        warm_up(port, people)
+        stop_at = time.time() + SECONDS
+        threads = [Adder(port, me, seed=100 + n, stop_at=stop_at) for n, me in enumerate(people)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=SECONDS + 60)
+        elapsed = time.perf_counter() - started
+        time.sleep(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    latencies = [x for t in threads for x in t.latencies]
+    sizes = [x for t in threads for x in t.sizes]
+    errors = [e for t in threads for e in t.errors]
+    report(f"add a participant to a {SHEET_ROWS}+ row sheet, {MEDIATORS} mediators, {WORKERS}x{THREADS} gunicorn",
+           latencies, target_p95_ms=None)  # fmt: skip
+    p99 = percentile(latencies, 99)
+    print(
+        f"  {len(latencies)} requests in {elapsed:.1f} s ({len(latencies) / elapsed:.0f}/s), answer "
+        f"{sum(sizes) / max(len(sizes), 1) / 1024:.1f} KB on average, retries {sum(t.retries for t in threads)}, "
+        f"dropped connections {sum(t.drops for t in threads)}, network re-sends "
+        f"{sum(t.network_retries for t in threads)}, errors {len(errors)}  "
+        f"target p99 ≤ 300 ms: {'OK' if p99 <= 300 else 'MISSED'} ({p99:.1f} ms)",
+        flush=True,
+    )
+    for e in errors[:5]:
+        print("  error:", e)
+
+    # Exactly once, counted in the database: each intended agent once on its sheet, each walk-in once.
+    lost = duplicated = 0
+    intended = 0
+    for t in threads:
+        me = t.me
+        alive = Participation.objects.filter(activity__public_id=me["sheet"], deleted_at__isnull=True)
+        agents = [v for v in t.intents.values() if v != "walkin"]
+        rows = dict(
+            alive.filter(agent__public_id__in=agents)
+            .values_list("agent__public_id")
+            .annotate(n=Count("pk"))
+            .values_list("agent__public_id", "n")
+        )
+        lost += sum(1 for a in agents if rows.get(uuid.UUID(a), 0) == 0)
+        duplicated += sum(n - 1 for n in rows.values() if n > 1)
+        walkins = alive.filter(is_walk_in=True).count()
+        expected_walkins = sum(1 for v in t.intents.values() if v == "walkin")
+        lost += max(expected_walkins - walkins, 0)
+        duplicated += max(walkins - expected_walkins, 0)
+        intended += len(t.intents)
+        assert alive.count() >= SHEET_ROWS
+    keys = [k for t in threads for k in t.intents]
+    receipts = WriteReceipt.objects.filter(key__in=keys).count()
+    journal = (
+        Entry.objects.filter(action="fieldwork.participant_add", acting_user_id__in=user_ids).count() - journal_before
+    )
+    ok = not lost and not duplicated and receipts == intended and journal == intended
+    print(
+        f"  adds: {intended} intended, {receipts} receipts, {journal} journal entries; lost {lost}, duplicated "
+        f"{duplicated}  exactly once: {'OK' if ok else 'MISSED'}",
+        flush=True,
+    )
+    if errors or not ok or p99 > 300:
+        raise SystemExit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=int(os.environ.get("BENCH_AGENTS", 50_000)))
-    parser.add_argument("--parts", default=os.environ.get("BENCH_PARTS", "search,load"))
+    parser.add_argument("--parts", default=os.environ.get("BENCH_PARTS", "search,load,add"))
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
@@ -455,6 +606,8 @@ def main() -> None:
         bench_search(n_queries=args.queries, explain=args.explain)
     if "load" in parts:
         bench_load()
+    if "add" in parts:
+        bench_add()
 
 
 if __name__ == "__main__":

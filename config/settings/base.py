@@ -286,6 +286,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES", default=512 * 1024 * 1024)
 RELAIS_IMPORT_MAX_CELLS = env.int("RELAIS_IMPORT_MAX_CELLS", default=3_000_000)
+# Two imports of one kind never write at once (relais.imports.locks): the second waits this long for the first
+# to finish, then is refused with a message (nothing written).
+RELAIS_IMPORT_LOCK_WAIT_SECONDS = env.int("RELAIS_IMPORT_LOCK_WAIT_SECONDS", default=15 * 60)
 
 # Directory sync (`manage.py sync_directory`): an LDAP / Active Directory read with a paged search.
 # RELAIS_LDAP_ATTRIBUTES overrides the attribute mapping, e.g. "employee_id=employeeNumber,login=uid".

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 
 from relais.api.models import ApiApplication, ApiToken
 from relais.api.services import application_create, application_set_directions, token_revoke
+from relais.core.forms import ModelForm
 from relais.organisation.models import Direction
 
 
@@ -51,7 +52,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         self.message_user(request, f"{count} jeton(s) révoqué(s).", messages.SUCCESS)
 
 
-class ApiApplicationForm(forms.ModelForm):
+class ApiApplicationForm(ModelForm):
     directions = forms.ModelMultipleChoiceField(
         Direction.objects.all(),
         label="directions visibles",

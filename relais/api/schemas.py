@@ -5,10 +5,11 @@ import uuid
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from relais.adoption.enums import AdoptionStatus, Source
 from relais.agents.enums import Category
+from relais.core.identifiers import KIND_LABELS, find_identifiers
 from relais.helpdesk.enums import Channel, Priority
 
 # The sources an outside system may push under (the demo's is the demo's own).
@@ -16,7 +17,18 @@ PushSource = Literal[tuple(s for s in Source.values if s != Source.DEMO)]
 
 
 class Strict(Schema):
+    """Every body the API accepts: unknown fields refused, and no text holding a NIR or an IBAN (issue 16 §2d)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_identifiers(cls, value):
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and (kinds := {found.kind for found in find_identifiers(text)}):
+                what = " et ".join(KIND_LABELS[kind] for kind in sorted(kinds, key=list(KIND_LABELS).index))
+                raise ValueError(f"ce texte contient {what}, que Relais ne conserve pas")
+        return value
 
 
 class ErrorItem(Schema):

@@ -1,11 +1,12 @@
 from django import forms
 
+from relais.core.forms import Form
 from relais.organisation.models import Direction
 
 DONT_KNOW = "je-ne-sais-pas"
 
 
-class StartForm(forms.Form):
+class StartForm(Form):
     direction = forms.ModelChoiceField(
         label="Votre direction",
         queryset=Direction.objects.none(),
@@ -23,7 +24,7 @@ class StartForm(forms.Form):
             self.fields["direction"].label_from_instance = lambda d: f"{d.code} · {d.name}"
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     answer = forms.ChoiceField(
         label="Votre réponse",
         widget=forms.RadioSelect,
@@ -39,7 +40,7 @@ class AnswerForm(forms.Form):
         return None if value == DONT_KNOW else int(value)
 
 
-class AttachForm(forms.Form):
+class AttachForm(Form):
     matricule = forms.CharField(label="Matricule de l'agent", max_length=32)
     agreed = forms.BooleanField(
         label="L'agent est d'accord pour que ce résultat soit enregistré dans son dossier Relais.",

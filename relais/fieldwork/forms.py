@@ -8,6 +8,7 @@ from relais.accounts.enums import Role
 from relais.accounts.models import User
 from relais.adoption.models import Tool
 from relais.agents.enums import Category
+from relais.core.forms import Form
 from relais.fieldwork.enums import (
     DURATIONS,
     MAX_DURATION_MINUTES,
@@ -24,7 +25,7 @@ from relais.knowledge.models import Topic
 from relais.organisation.models import Direction, Site
 
 
-class IdempotentForm(forms.Form):
+class IdempotentForm(Form):
     # Chosen by the phone when the mediator taps (outbox.js), or by the server when the page is drawn.
     idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
@@ -57,7 +58,7 @@ class VisitCreateForm(IdempotentForm):
             )
 
 
-class VisitNotesForm(forms.Form):
+class VisitNotesForm(Form):
     notes = forms.CharField(
         label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=SENSITIVE_HELP
     )
@@ -150,7 +151,7 @@ class OutcomeForm(IdempotentForm):
         return {"apps": {app: on}}
 
 
-class PublicSignInForm(forms.Form):
+class PublicSignInForm(Form):
     """The agent's own sign-in on the workshop sheet: matricule, or name with first name and direction."""
 
     matricule = forms.CharField(label="Votre matricule", required=False, max_length=32)
@@ -176,6 +177,6 @@ class PublicSignInForm(forms.Form):
         return data
 
 
-class TopicForm(forms.Form):
+class TopicForm(Form):
     name = forms.CharField(label="Intitulé du thème", max_length=150)
     is_active = forms.BooleanField(label="Proposé aux médiateurs", required=False, initial=True)

@@ -255,6 +255,12 @@ def _alive_count(activity: Activity) -> int:
     return activity.participations.filter(deleted_at__isnull=True).count()
 
 
+def sheet_counts(activity: Activity, *, user) -> tuple[int, int]:
+    """(participants `user` may see, participants hidden from them) on the sheet: the counter, in two counts."""
+    shown = Participation.objects.visible_to(user).filter(activity=activity).count()
+    return shown, max(_alive_count(activity) - shown, 0)
+
+
 def participants_of(activity: Activity, *, user) -> Sheet:
     """The activity's sheet as `user` may read it, with the count of the participants hidden from them."""
     rows = list(sheet_rows(activity, user=user))

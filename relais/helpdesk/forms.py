@@ -3,6 +3,7 @@ from django import forms
 from relais.accounts.enums import Role
 from relais.accounts.models import User
 from relais.agents.models import Agent
+from relais.core.forms import Form
 from relais.helpdesk.enums import Channel, Priority, Status
 from relais.helpdesk.models import CannedReply
 from relais.knowledge.models import Article, Topic
@@ -40,7 +41,7 @@ class QueueFilterForm(forms.Form):
     q = forms.CharField(label="Numéro ou nom", required=False, max_length=100)
 
 
-class CallForm(forms.Form):
+class CallForm(Form):
     """The quick form used during a call or at the desk: one screen, keyboard first."""
 
     requester = forms.ModelChoiceField(
@@ -77,7 +78,7 @@ class CallForm(forms.Form):
         return data
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     canned = forms.ModelChoiceField(
         label="Réponse type",
         queryset=CannedReply.objects.filter(is_active=True),
@@ -96,7 +97,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     body = forms.CharField(
         label="Note interne (jamais envoyée à l'agent)",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -119,7 +120,7 @@ class UpdateForm(forms.Form):
     priority = forms.ChoiceField(label="Priorité", choices=Priority.choices)
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(Form):
     it_reference = forms.CharField(label="Référence du ticket chez le support informatique", max_length=64)
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from relais.agents.models import Agent
+from relais.core.identifiers import mask_identifiers
 from relais.helpdesk import services
 from relais.helpdesk.enums import Channel, Status
 from relais.helpdesk.models import MailFailure, Ticket, TicketMessage
@@ -106,12 +107,18 @@ def process_message(raw: bytes) -> Outcome:
         return Outcome("ignored")
     name, sender = parseaddr(str(message.get("From", "")))
     sender = sender.lower()
-    body = plain_body(message)
+    # A NIR or an IBAN written by the agent is masked before anything is stored (issue 16 §2c).
+    body, masked = mask_identifiers(plain_body(message))
     subject = SUBJECT_REFERENCE.sub("", str(message.get("Subject", ""))).strip()
     subject = re.sub(r"^(?:(?:re|tr|fwd?)\s*:\s*)+", "", subject, flags=re.IGNORECASE) or "Demande par courriel"
+    subject, in_subject = mask_identifiers(subject)
+    name, in_name = mask_identifiers(name)
+    masked |= in_subject | in_name
     ticket = find_ticket(message)
     if ticket is not None and ticket.status not in {Status.CLOSED, Status.DUPLICATE}:
         services.ticket_receive(ticket=ticket, body=body, sender_email=sender, email_message_id=message_id)
+        if masked:
+            services.ticket_note_masked(ticket=ticket, kinds=masked)
         return Outcome("updated", ticket)
     agent = Agent.objects.filter(work_email__iexact=sender).first() if sender else None
     ticket = services.ticket_create(
@@ -124,6 +131,8 @@ def process_message(raw: bytes) -> Outcome:
         caller_email=sender,
         email_message_id=message_id,
     )
+    if masked:
+        services.ticket_note_masked(ticket=ticket, kinds=masked)
     return Outcome("created", ticket)
 
 
@@ -152,7 +161,7 @@ def _identify(raw: bytes) -> tuple[str, str, str]:
         except Exception:  # noqa: BLE001, S112 - an unreadable header must not stop the count
             continue
     key = message_id[:250] or "sha256:" + hashlib.sha256(raw).hexdigest()
-    return key, sender[:250], subject[:250]
+    return key, sender[:250], mask_identifiers(subject)[0][:250]
 
 
 def _record_failure(raw: bytes, error: Exception) -> MailFailure:

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from relais.agents.models import Agent
 from relais.core.cache import address_limit, form_token, form_token_limit, over_limit
+from relais.core.forms import Form
 from relais.core.text import fold
 from relais.helpdesk import notifications, permissions, services
 from relais.helpdesk.enums import Channel
@@ -33,7 +34,7 @@ RATE_WINDOW = 60 * 60
 MAX_BODY_BYTES = 20_000
 
 
-class PublicForm(forms.Form):
+class PublicForm(Form):
     name = forms.CharField(label="Votre prénom et votre nom", max_length=150)
     matricule = forms.CharField(
         label="Votre matricule",

@@ -2,12 +2,13 @@ from django import forms
 from django.conf import settings
 
 from relais.adoption.models import Tool
+from relais.core.forms import Form
 from relais.imports.adoption import IMPORTABLE_SOURCES, SOURCE_LABELS
 from relais.imports.archive import size_label
 from relais.imports.enums import ImportKind, ImportMode
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(label="Type de fichier", choices=ImportKind.choices, widget=forms.RadioSelect)
     file = forms.FileField(
         label="Fichier",
@@ -57,13 +58,13 @@ def too_large(size: int) -> str:
     )
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     apply_valid_rows = forms.BooleanField(
         label="Appliquer seulement les lignes valides (les lignes rejetées sont ignorées)", required=False
     )
 
 
-class MappingForm(forms.Form):
+class MappingForm(Form):
     """The mapping step: one choice of field per column of the file, the order of its dates, a profile name."""
 
     profile_name = forms.CharField(

@@ -163,3 +163,25 @@ class ImportRun(PublicIdModel, TimestampedModel):
         if not self.rows_total:
             return None
         return min(100, round(100 * self.rows_processed / self.rows_total))
+
+
+class ImportLock(models.Model):
+    """One row per kind of import, locked by the transaction that applies one (`relais.imports.locks`).
+
+    `generation` counts the imports of the kind applied so far: a run planned under an older generation
+    plans again, inside the lock, before it writes (issue 16 §3).
+    """
+
+    kind = models.CharField("type", max_length=16, choices=ImportKind.choices, unique=True)
+    generation = models.PositiveBigIntegerField("imports appliqués", default=0)
+    locked_at = models.DateTimeField("dernier verrouillage", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "verrou d'import"
+        verbose_name_plural = "verrous d'import"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="imports_importlock_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.generation}"

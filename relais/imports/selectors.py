@@ -2,7 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 
-from relais.imports.enums import ImportKind
+from relais.imports.enums import ImportKind, ImportStatus
+from relais.imports.locks import waiting_message
 from relais.imports.models import ImportRun
 
 SHOWN_REJECTIONS = 50
@@ -16,17 +17,29 @@ def import_run_list(user, *, limit: int = 100):
     return ImportRun.objects.visible_to(user).select_related("created_by").defer(*LIGHT_FIELDS, "examples")[:limit]
 
 
+def _with_waiting(run: ImportRun) -> ImportRun:
+    """A run waiting for another import of its kind says so (`locks.mark_waiting`), on SQLite too."""
+    done = (ImportStatus.APPLIED, ImportStatus.FAILED, ImportStatus.DISCARDED)
+    if run.status not in done and (message := waiting_message(run.pk)):
+        run.phase = message
+    return run
+
+
 def import_run_get(user, public_id) -> ImportRun:
-    return get_object_or_404(ImportRun.objects.visible_to(user).select_related("created_by"), public_id=public_id)
+    return _with_waiting(
+        get_object_or_404(ImportRun.objects.visible_to(user).select_related("created_by"), public_id=public_id)
+    )
 
 
 def import_run_progress_get(user, public_id) -> ImportRun:
     """Just what the progress bar needs (polled every second)."""
-    return get_object_or_404(
-        ImportRun.objects.visible_to(user).only(
-            "public_id", "status", "phase", "rows_total", "rows_processed", "updated_at", "kind"
-        ),
-        public_id=public_id,
+    return _with_waiting(
+        get_object_or_404(
+            ImportRun.objects.visible_to(user).only(
+                "public_id", "status", "phase", "rows_total", "rows_processed", "updated_at", "kind"
+            ),
+            public_id=public_id,
+        )
     )
 
 

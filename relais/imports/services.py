@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from relais.imports import adoption, agents, pix
+from relais.imports import adoption, agents, identifiers, locks, pix
 from relais.imports.columns import (
     AGENT_FIELDS,
     custom_aliases,
@@ -48,6 +49,8 @@ from relais.imports.reading import ImportFileError, read_table
 from relais.journal.services import journal_record
 
 BACKGROUND_ROWS = 5000
+# Columns whose own check refuses a NIR-shaped value with a message of its own (the line is rejected).
+SCREENED_ELSEWHERE = {ImportKind.AGENTS: ("matricule",)}
 MAX_REJECTED_KEPT = 100_000
 # Warnings ride with the examples, read by every report page: fewer are kept (the count stays exact).
 MAX_WARNINGS_KEPT = 10_000
@@ -68,8 +71,23 @@ def read_file(*, kind: str, data: bytes | Path, source: str = "", profile=None) 
     """Read and map a file; raises ImportFileError (French message) when it cannot be imported at all.
 
     `profile`: an import profile whose mapping and date orders are used; refused when the file's headers
-    do not hold every column it reads.
+    do not hold every column it reads. Cells holding a NIR or an IBAN are emptied (`_screened`).
     """
+    return _screened(_read_file(kind=kind, data=data, source=source, profile=profile), kind)
+
+
+def _screened(read: ReadFile, kind: str) -> ReadFile:
+    """The read with every kept cell holding a NIR or an IBAN left empty, each one a warning (issue 16 §2b).
+
+    Done before anything is staged: such a value never reaches the database, not even the staged rows.
+    """
+    read.frame, masked = identifiers.screen(read.frame, skip=SCREENED_ELSEWHERE.get(kind, ()))
+    read.options["identifier_warnings"] = masked[:MAX_WARNINGS_KEPT]
+    read.options["identifier_warnings_count"] = len(masked)
+    return read
+
+
+def _read_file(*, kind: str, data: bytes | Path, source: str = "", profile=None) -> ReadFile:
     from relais.imports.mapping import profile_misfit
 
     extra = dict(profile.mapping) if profile is not None else {}
@@ -145,7 +163,12 @@ def _progress(run: ImportRun):
     def report(phase: str, done: int):
         run.phase, run.rows_processed = phase, done
         if not connection.in_atomic_block and run.pk:
-            ImportRun.objects.filter(pk=run.pk).update(phase=phase, rows_processed=done, updated_at=timezone.now())
+            # Never waits for, nor fails on, another import's write (SQLite has one writer at a time).
+            locks.without_waiting(
+                lambda: ImportRun.objects.filter(pk=run.pk).update(
+                    phase=phase, rows_processed=done, updated_at=timezone.now()
+                )
+            )
 
     return report
 
@@ -175,14 +198,17 @@ def _record_plan(run: ImportRun, result, read_errors: list[list]) -> None:
     run.count_unmatched = result.counts.get("unmatched", 0)
     run.count_rejected = len({r[0] for r in rejected})
     run.rejected = rejected[:MAX_REJECTED_KEPT]
-    warnings = [
-        [line, labels.get(col, col), value, reason] for line, col, value, reason in getattr(result, "warnings", [])
-    ]
+    masked = run.options.get("identifier_warnings", [])
+    planned = list(getattr(result, "warnings", []))
+    warnings = sorted(
+        ([line, labels.get(col, col), value, reason] for line, col, value, reason in [*masked, *planned]),
+        key=lambda w: (w[0], w[1]),
+    )
     # Kept with the examples (no column of their own): [[line, column as in the file, value, message], ...].
     run.examples = {
         **result.examples,
         "warnings": warnings[:MAX_WARNINGS_KEPT],
-        "warnings_count": len(warnings),
+        "warnings_count": run.options.get("identifier_warnings_count", 0) + len(planned),
         "warning_lines": len({w[0] for w in warnings}),
     }
     run.notices = list(dict.fromkeys([*run.notices, *result.notices]))
@@ -280,7 +306,7 @@ def _mapped_read(run: ImportRun, raw: pl.DataFrame, mapping: dict[int, str], dat
             + ", ".join(f"« {h} »" for h in forbidden)
             + ". Leur contenu n'a été ni lu ni enregistré."
         )
-    return ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors)
+    return _screened(ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors), run.kind)
 
 
 def _stage_and_analyse(run: ImportRun, read: ReadFile, started: float) -> None:
@@ -416,7 +442,7 @@ def import_run_apply(*, run: ImportRun, acting_user, apply_valid_rows: bool = Fa
             run_id = run.pk
             transaction.on_commit(lambda: import_run_process.enqueue(run_id, "apply"))
         return run
-    return _apply(run=run, acting_user=acting_user, read=_staged_read(run))
+    return _apply(run=run, acting_user=acting_user, read=_staged_read(run), reread=lambda: _staged_read(run))
 
 
 def _blocked_message(rejected: int) -> str:
@@ -426,63 +452,105 @@ def _blocked_message(rejected: int) -> str:
     )
 
 
-def _apply(*, run: ImportRun, acting_user, read: ReadFile) -> ImportRun:
+def _apply(
+    *,
+    run: ImportRun,
+    acting_user,
+    read: ReadFile,
+    reread: Callable[[], ReadFile],
+    on_wait: Callable[[str], None] | None = None,
+) -> ImportRun:
     """Re-plan against the current referential and write it all in one transaction (journal included).
 
-    The file's rows are let go once planned, so that the write's own copies reuse their memory.
+    Imports of one kind are written one at a time (`relais.imports.locks`): a run that finds another one
+    writing says it waits (its phase; `on_wait` for the command line), and is refused after
+    RELAIS_IMPORT_LOCK_WAIT_SECONDS. When another import of its kind was applied since it was planned, it is
+    planned again inside the lock (`reread` gives its rows back), so that new, changed and leaving are those
+    of the state it writes over. The file's rows are let go once planned, so that the write's own copies reuse
+    their memory.
     """
     started = time.perf_counter()
     progress = _progress(run)
+    planned_under = locks.generation(run.kind)
     result = _plan(run, read.frame, progress)
     read.frame = None
     _record_plan(run, result, read.read_errors)
     if run.count_rejected and not run.applied_valid_rows_only:
         raise agents.ImportBlocked(_blocked_message(run.count_rejected))
     progress("Écriture dans la base (transaction unique)", run.rows_total)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # All or nothing still holds; only the wait for the disk at commit is skipped (a server crash in
-            # that instant may lose the whole import, record included, never part of it).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        if run.kind == ImportKind.ADOPTION:
-            adoption.apply(result, acting_user=acting_user, run=run)
-        elif run.kind == ImportKind.PIX:
-            pix.apply(result, acting_user=acting_user, run=run)
-        else:
-            agents.apply(result, acting_user=acting_user, run=run)
-        run.status, run.error, run.phase = ImportStatus.APPLIED, "", ""
-        run.rows_processed = run.rows_total
-        run.applied_at = timezone.now()
-        run.staged_data = None
-        run.duration = (run.duration or 0) + time.perf_counter() - started
-        run.save()
-        journal_record(
-            acting_user=acting_user,
-            action="import.apply",
-            obj=run,
-            payload={
-                "type": run.kind,
-                "fichier": run.file_name,
-                "empreinte": run.checksum,
-                "nouveaux": run.count_new,
-                "modifies": run.count_updated,
-                "partants": run.count_leaving,
-                "inchanges": run.count_unchanged,
-                "rejetes": run.count_rejected,
-                "non_rapproches": run.count_unmatched,
-            },
-        )
-        from relais.imports.sql import pause_before_commit_for_tests
 
-        pause_before_commit_for_tests()
+    def waiting():
+        message = f"En attente : un autre import « {ImportKind(run.kind).label} » s'applique, celui-ci suivra."
+        progress(message, 0)
+        if run.pk:
+            locks.mark_waiting(run.pk, message)
+        if on_wait is not None:
+            on_wait(message)
+
+    try:
+        with locks.import_lock(run.kind, on_wait=waiting) as lock:
+            if run.pk:
+                locks.clear_waiting(run.pk)
+            if lock.generation != planned_under:
+                fresh = reread()
+                result = _plan(run, fresh.frame, lambda phase, done: None)
+                fresh.frame = None
+                _record_plan(run, result, fresh.read_errors)
+                if run.count_rejected and not run.applied_valid_rows_only:
+                    raise agents.ImportBlocked(_blocked_message(run.count_rejected))
+            _write(run=run, acting_user=acting_user, result=result, started=started)
+    except locks.ImportLockBusy as exc:
+        raise agents.ImportBlocked(str(exc)) from exc
+    finally:
+        if run.pk:
+            locks.clear_waiting(run.pk)
     return run
+
+
+def _write(*, run: ImportRun, acting_user, result, started: float) -> None:
+    """The write of a plan, inside the caller's transaction (which holds the kind's lock)."""
+    if connection.vendor == "postgresql":
+        # All or nothing still holds; only the wait for the disk at commit is skipped (a server crash in
+        # that instant may lose the whole import, record included, never part of it).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+    if run.kind == ImportKind.ADOPTION:
+        adoption.apply(result, acting_user=acting_user, run=run)
+    elif run.kind == ImportKind.PIX:
+        pix.apply(result, acting_user=acting_user, run=run)
+    else:
+        agents.apply(result, acting_user=acting_user, run=run)
+    run.status, run.error, run.phase = ImportStatus.APPLIED, "", ""
+    run.rows_processed = run.rows_total
+    run.applied_at = timezone.now()
+    run.staged_data = None
+    run.duration = (run.duration or 0) + time.perf_counter() - started
+    run.save()
+    journal_record(
+        acting_user=acting_user,
+        action="import.apply",
+        obj=run,
+        payload={
+            "type": run.kind,
+            "fichier": run.file_name,
+            "empreinte": run.checksum,
+            "nouveaux": run.count_new,
+            "modifies": run.count_updated,
+            "partants": run.count_leaving,
+            "inchanges": run.count_unchanged,
+            "rejetes": run.count_rejected,
+            "non_rapproches": run.count_unmatched,
+        },
+    )
+    from relais.imports.sql import pause_before_commit_for_tests
+
+    pause_before_commit_for_tests()
 
 
 def import_run_apply_now(*, run: ImportRun, acting_user) -> ImportRun:
     """The background half of `import_run_apply` (the task calls it)."""
     try:
-        return _apply(run=run, acting_user=acting_user, read=_staged_read(run))
+        return _apply(run=run, acting_user=acting_user, read=_staged_read(run), reread=lambda: _staged_read(run))
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.status, run.error, run.phase = ImportStatus.ANALYSED, str(exc), ""
         run.save()
@@ -512,10 +580,12 @@ def import_file(
     progress=None,
     options: dict | None = None,
     profile=None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ImportRun:
     """Command-line import: read, plan, and unless `dry_run` apply in one transaction that also records the run.
 
-    A run killed before commit leaves nothing behind, not even its record.
+    A run killed before commit leaves nothing behind, not even its record. `on_wait(message)`: told when the
+    run waits for another import of its kind.
     """
     started = time.perf_counter()
     run = ImportRun(
@@ -546,7 +616,13 @@ def import_file(
             run.save()
             return run
         run.duration = time.perf_counter() - started
-        return _apply(run=run, acting_user=acting_user, read=read)
+        return _apply(
+            run=run,
+            acting_user=acting_user,
+            read=read,
+            reread=lambda: read_file(kind=kind, data=data, source=source, profile=profile),
+            on_wait=on_wait,
+        )
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.pk = None
         run.status, run.error = ImportStatus.FAILED, str(exc)
@@ -586,8 +662,10 @@ def import_directory(
         rows_total=frame.height,
     )
     try:
+        read = _screened(ReadFile(frame=frame), ImportKind.ADOPTION)
+        run.options.update(read.options)
         if dry_run:
-            result = _plan(run, frame, lambda phase, done: None)
+            result = _plan(run, read.frame, lambda phase, done: None)
             _record_plan(run, result, [])
             run.status, run.analysed_at = ImportStatus.ANALYSED, timezone.now()
             run.duration = time.perf_counter() - started
@@ -595,7 +673,12 @@ def import_directory(
             return run
         run.duration = time.perf_counter() - started
         run.applied_valid_rows_only = True  # a directory is not corrected by hand: its valid entries count
-        return _apply(run=run, acting_user=acting_user, read=ReadFile(frame=frame))
+        return _apply(
+            run=run,
+            acting_user=acting_user,
+            read=read,
+            reread=lambda: _screened(ReadFile(frame=frame), ImportKind.ADOPTION),
+        )
     except (ImportFileError, agents.ImportBlocked) as exc:
         run.pk = None
         run.status, run.error = ImportStatus.FAILED, str(exc)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from relais.adoption.models import MAILBOX, Tool
 from relais.agents.enums import Category, Filiere, Statut
+from relais.core.forms import ModelForm
 from relais.insights.models import Campaign
 from relais.insights.population import PopulationFilter
 from relais.organisation.enums import SiteKind
@@ -76,7 +77,7 @@ class PeriodForm(forms.Form):
         return start, end
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(ModelForm):
     directions = forms.ModelMultipleChoiceField(
         label="Directions",
         queryset=Direction.objects.order_by("code"),

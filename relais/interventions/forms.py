@@ -6,6 +6,7 @@ from relais.accounts.enums import Role
 from relais.accounts.models import User
 from relais.agents.enums import Category
 from relais.agents.models import Agent
+from relais.core.forms import Form
 from relais.fieldwork.models import Visit
 from relais.interventions import selectors
 from relais.interventions.enums import RequestStatus
@@ -15,7 +16,7 @@ from relais.organisation.models import Direction, Service, Site
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     direction = forms.ModelChoiceField(label="Direction", queryset=Direction.objects.none())
     title = forms.CharField(
         label="Intitulé", max_length=160, help_text="Par exemple : messagerie des gestionnaires RH."
@@ -75,7 +76,7 @@ class RequestForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     reason = forms.CharField(
         label="Motif (obligatoire pour un refus)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -87,7 +88,7 @@ class VisitChoiceField(forms.ModelMultipleChoiceField):
         return f"{when} · {visit.site.name} ({visit.get_status_display().lower()})"
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     visits = VisitChoiceField(
         label="Visites qui servent la demande",
         queryset=Visit.objects.none(),
@@ -107,11 +108,11 @@ class ScheduleForm(forms.Form):
         self.fields["visits"].queryset = selectors.schedulable_visits(request, user=user)
 
 
-class DoneForm(forms.Form):
+class DoneForm(Form):
     done_on = forms.DateField(label="Réalisée le", widget=DATE)
 
 
-class AssessForm(forms.Form):
+class AssessForm(Form):
     rating = forms.TypedChoiceField(
         label="Votre note",
         coerce=int,
@@ -122,7 +123,7 @@ class AssessForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     body = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 

@@ -2,11 +2,12 @@ import datetime
 
 from django import forms
 
+from relais.core.forms import Form, ModelForm
 from relais.planning.models import PriorityWeights
 from relais.planning.selectors import mediators_queryset
 
 
-class WeekForm(forms.Form):
+class WeekForm(Form):
     semaine = forms.CharField(label="Semaine (AAAA-Wnn)", max_length=8)
     mediators = forms.IntegerField(
         label="Avec combien de médiateurs ? (simulation si plus que l'équipe)",
@@ -17,13 +18,13 @@ class WeekForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     mediator = forms.ModelChoiceField(label="Médiateur ou médiatrice", queryset=mediators_queryset())
     date = forms.DateField(label="Jour", widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
 
-class WeightsForm(forms.ModelForm):
+class WeightsForm(ModelForm):
     class Meta:
         model = PriorityWeights
         fields = [

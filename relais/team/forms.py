@@ -2,10 +2,11 @@ from django import forms
 
 from relais.accounts.enums import Role
 from relais.accounts.models import User
+from relais.core.forms import Form, ModelForm
 from relais.team.models import Recruit
 
 
-class RecruitForm(forms.ModelForm):
+class RecruitForm(ModelForm):
     class Meta:
         model = Recruit
         fields = [
@@ -34,7 +35,7 @@ class RecruitForm(forms.ModelForm):
         return data
 
 
-class ShadowingForm(forms.Form):
+class ShadowingForm(Form):
     visit = forms.ChoiceField(label="Visite en binôme")
     note = forms.CharField(label="Remarque", required=False, max_length=300)
 

@@ -163,3 +163,35 @@ def test_statistics_hide_small_groups_beyond_the_team(api_for, users, dpe, dfpe,
     rows = {row[0]: row for row in next(t for t in coordinator["tables"] if t["key"] == "adoption-direction")["rows"]}
     assert rows[next(k for k in rows if "DFPE" in k)][1] == 2
     assert ToolAccount.objects.count() == 8
+
+
+NIR = "2 55 08 14 168 025 38"
+IBAN = "FR76 3000 6000 0112 3456 7890 189"
+
+
+def test_writes_refuse_a_nir_or_an_iban_in_any_text(api_for, users, dpe):
+    """Issue 16 §2d: the API's bodies go through the same check as the forms (422, the field named in French)."""
+    from relais.helpdesk.models import Ticket
+    from relais.interventions.models import InterventionRequest
+
+    client = api_for(users[Role.HELPDESK])
+    response = client.post("tickets", {"subject": "Paie", "caller_name": "Sam", "description": f"NIR {NIR}"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "description", "message": "ce texte contient un numéro de sécurité sociale (NIR), que Relais ne "
+         "conserve pas"}
+    ]  # fmt: skip
+    assert response.json()["message"].startswith("Champ « description » : ce texte contient")
+    assert not Ticket.objects.exists()
+    hr = api_for(users[Role.HR])
+    body = {"direction": "DPE", "title": "t", "goal": "g", "matricules": [IBAN.replace(" ", "")]}
+    response = hr.post("interventions", body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "matricules"
+    assert "coordonnées bancaires (IBAN)" in response.json()["errors"][0]["message"]
+    assert not InterventionRequest.objects.exists()
+    admin_client = api_for(users[Role.ADMIN])
+    item = {"matricule": "DPE0", "as_of": "2026-03-01", "login": f"{NIR}@paris.fr"}
+    response = admin_client.post("adoption/observations", {"items": [item]})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "items.0.login"

@@ -230,3 +230,58 @@ def test_mediator_runs_a_workshop_from_a_phone(day, open_page):
     assert Participation.objects.filter(is_walk_in=True, agent__isnull=True).count() == 1
     assert ToolAccount.objects.get(agent=people["helene"]).activated_on == visit.date
     assert WriteReceipt.objects.filter(operation="participant_add").count() == 6
+
+
+def test_an_added_row_whose_answer_was_lost_is_drawn_once(day, open_page):
+    """Issue 16 §5: the add answers the new row and the counter only. When that answer is lost on the way
+    (the server wrote the row), the page reloaded shows the row, and the outbox's replay replaces it instead
+    of drawing it twice."""
+    from tests.fieldwork.factories import ActivityFactory
+
+    base, visit, people = day["url"], day["visit"], day["people"]
+    activity = ActivityFactory(visit=visit, kind="workshop", title="Messagerie")
+    from relais.fieldwork import services
+
+    services.participant_add(activity=activity, acting_user=day["mediator"], agent=people["karim"])
+    page = open_page(PHONE)
+    log_in(page, base, "mediation")
+    page.goto(f"{base}/terrain/activites/{activity.public_id}/")
+    expect(page.locator("#participants")).to_contain_text("1 personne")
+
+    # The answer to the add is lost: the request reaches the server, the phone never hears back.
+    reached = []
+
+    def lose_answer(route):
+        reached.append(route.fetch().status)
+        route.abort()
+
+    page.route("**/participants/", lose_answer)
+    page.get_by_label("Nom ou matricule").fill("dupont")
+    page.locator("#search-results").get_by_role("button", name="Hélène DUPONT").click()
+    expect(page.locator("[data-relais-outbox-count]")).to_contain_text("1 saisie en attente d'envoi")
+    for _ in range(100):
+        if reached:
+            break
+        page.wait_for_timeout(100)
+    assert reached == [200]
+    assert Participation.objects.filter(activity=activity, deleted_at__isnull=True).count() == 2
+    page.unroute("**/participants/")
+
+    page.reload()  # the sheet drawn by the server holds Hélène; the outbox replays her entry on load
+    expect(page.locator("[data-relais-outbox-status]")).to_be_hidden(timeout=15_000)
+    expect(page.locator("#participants")).to_contain_text("2 personnes")
+    expect(_card(page, "Hélène Dupont")).to_have_count(1)
+    # Another add draws its row at the end and moves the counter, without drawing the sheet again.
+    page.get_by_label("Nom ou matricule").fill("lefevre")
+    page.locator("#search-results").get_by_role("button", name="Lucie LEFÈVRE").click()
+    expect(page.locator("#participants")).to_contain_text("3 personnes")
+    expect(page.locator("#sheet-rows > li").last).to_contain_text("Lucie Lefèvre")
+    expect(page.locator("#sheet-rows > li")).to_have_count(3)
+    assert Participation.objects.filter(activity=activity, deleted_at__isnull=True).count() == 3
+    assert_accessible(page, "feuille après ajouts")
+    # Withdrawn: the row goes, the counter follows, the rest of the sheet stays as drawn.
+    page.get_by_role("button", name="Retirer Lucie Lefèvre de la feuille").click()
+    expect(page.locator("#participants")).to_contain_text("2 personnes")
+    expect(_card(page, "Lucie Lefèvre")).to_have_count(0)
+    expect(page.locator("#sheet-rows > li")).to_have_count(2)
+    assert Participation.objects.filter(activity=activity, deleted_at__isnull=True).count() == 2

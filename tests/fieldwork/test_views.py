@@ -477,3 +477,36 @@ def test_unknown_direction_for_walk_in(client, mediator, workshop):
         reverse("fieldwork:participant_add", args=[workshop.public_id]), {"direction": "XXX"}, **HTMX
     )
     assert response.status_code == 422
+
+
+def test_adding_to_a_long_sheet_answers_the_new_row_and_the_counter_only(
+    client, mediator, workshop, dpe, dfpe, django_assert_max_num_queries
+):
+    """Issue 16 §5: the answer used to draw the whole sheet again (1.8 MB at 165 rows)."""
+    from relais.fieldwork import services
+
+    others = [AgentFactory(direction=dpe, last_name=f"Ancien{i}") for i in range(40)]
+    for agent in others:
+        services.participant_add(activity=workshop, acting_user=mediator, agent=agent)
+    newcomer = AgentFactory(direction=dpe, last_name="Nouvelle", first_name="Awa")
+    url = reverse("fieldwork:participant_add", args=[workshop.public_id])
+    with django_assert_max_num_queries(45):  # as many at 40 rows as at 1: nothing per row
+        response = client.post(url, {"agent": str(newcomer.public_id), "idempotency_key": str(uuid.uuid4())}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "!!MISSING" not in html
+    assert html.count('class="fw-person"') == 1 and "Awa Nouvelle" in html
+    assert not any(a.last_name in html for a in others)
+    assert 'data-relais-oob="beforeend:#sheet-rows"' in html
+    assert '<p class="fw-meta" id="sheet-count" data-relais-oob="true">41 personnes sur la feuille</p>' in html
+    # A walk-in: its row and the counter, too.
+    response = client.post(url, {"direction": "DFPE", "category": "C", "walk_in_label": "Fatou"}, **HTMX)
+    html = response.content.decode()
+    assert html.count('class="fw-person"') == 1 and "Fatou" in html and "42 personnes sur la feuille" in html
+
+
+def test_withdrawing_answers_the_removal_and_the_counter_only(client, mediator, workshop):
+    rows = [ParticipationFactory(activity=workshop) for _ in range(3)]
+    url = reverse("fieldwork:participant_delete", args=[rows[0].public_id])
+    html = client.post(url, {"idempotency_key": str(uuid.uuid4())}, **HTMX).content.decode()
+    assert f'<li id="p-{rows[0].public_id}" data-relais-oob="delete"></li>' in html
+    assert "2 personnes sur la feuille" in html and 'class="fw-person"' not in html

@@ -315,3 +315,36 @@ def test_quarantine_without_imap_move_copies_then_expunges(imap_settings, db, mo
     assert len(imap_settings.flags()) == 1 and "\\Seen" in imap_settings.flags()[0]
     assert len(imap_settings.flags(imap_settings.folder("Relais/Quarantaine"))) == 1
     assert Ticket.objects.get().subject == "Bonne demande"
+
+
+NIR = "2 55 08 14 168 025 38"
+IBAN = "FR76 3000 6000 0112 3456 7890 189"
+
+
+def test_a_nir_or_an_iban_in_a_received_mail_is_masked_with_a_note(imap_settings, dpe):
+    """Issue 16 §2c: the agent writes their NIR and IBAN; neither is stored, the ticket says what was masked."""
+    from relais.helpdesk.models import MailFailure
+    from relais.journal.models import Entry
+
+    AgentFactory(direction=dpe, work_email="sandrine.durand@paris.example")
+    imap_settings.append(
+        mail(subject=f"Paie : mon NIR {NIR}", body=f"Bonjour, mon numéro est {NIR}, mon RIB {IBAN}. Merci.")
+    )
+    call_command("fetch_mail")
+    ticket = Ticket.objects.get()
+    assert ticket.subject == "Paie : mon NIR [NIR masqué]"
+    incoming = ticket.messages.get(kind=MessageKind.INCOMING)
+    assert incoming.body.strip() == "Bonjour, mon numéro est [NIR masqué], mon RIB [IBAN masqué]. Merci."
+    note = ticket.messages.get(kind=MessageKind.NOTE)
+    assert "un numéro de sécurité sociale (NIR) et des coordonnées bancaires (IBAN)" in note.body
+    # A reply on the ticket is masked too.
+    imap_settings.append(mail(subject=f"Re: [Relais #{ticket.pk}]", body=f"J'ai oublié : {IBAN}"))
+    call_command("fetch_mail")
+    assert ticket.messages.filter(kind=MessageKind.INCOMING).count() == 2
+    assert ticket.messages.filter(kind=MessageKind.NOTE).count() == 2
+    stored = " ".join(
+        [ticket.subject, ticket.description, *ticket.messages.values_list("body", flat=True)]
+        + [str(e.payload) for e in Entry.objects.all()]
+        + [f.subject for f in MailFailure.objects.all()]
+    ).replace(" ", "")
+    assert NIR.replace(" ", "") not in stored and IBAN.replace(" ", "") not in stored

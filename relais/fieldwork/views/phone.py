@@ -208,6 +208,8 @@ def visit_notes(request, public_id):
     if form.is_valid():
         services.visit_update(visit=visit, acting_user=request.user, notes=form.cleaned_data["notes"])
         messages.success(request, "Notes enregistrées.")
+    else:
+        messages.error(request, "Notes non enregistrées. " + " ".join(form.errors.get("notes", [])))
     return redirect("fieldwork:visit_detail", public_id=visit.public_id)
 
 
@@ -425,12 +427,6 @@ def participant_search(request, public_id):
     return render(request, "fieldwork/_search_results.html", {"hits": hits, "query": query, "activity": activity})
 
 
-def _sheet_response(request, activity: Activity):
-    if request.htmx:
-        return render(request, "fieldwork/_participants.html", _activity_context(request, activity))
-    return redirect("fieldwork:activity_detail", public_id=activity.public_id)
-
-
 @require_POST
 def participant_add(request, public_id):
     activity = _activity(request, public_id)
@@ -455,10 +451,20 @@ def participant_add(request, public_id):
             "walk_in_label": form.cleaned_data["walk_in_label"],
         }
     try:
-        services.participant_add(activity=activity, acting_user=request.user, idempotency_key=_key(form), **kwargs)
+        written = services.participant_add(
+            activity=activity, acting_user=request.user, idempotency_key=_key(form), **kwargs
+        )
     except ValidationError as exc:
         return _failed(request, exc, back)
-    return _sheet_response(request, activity)
+    if not request.htmx:
+        return redirect(back)
+    # Only what changed (issue 16 §5): the new row and the counter, not the whole sheet again (1.8 MB at 165 rows).
+    row = selectors.sheet_rows(activity, user=request.user).filter(pk=written.obj.pk).first()
+    count, hidden = selectors.sheet_counts(activity, user=request.user)
+    can_record = permissions.can_record_outcome(request.user, activity.visit)
+    context = {"p": row, "count": count, "hidden": hidden, "activity": activity, "tools": _app_tools(),
+               "can_record": can_record, **_choices_context()}  # fmt: skip
+    return render(request, "fieldwork/_sheet_added.html", context)
 
 
 @require_POST
@@ -499,7 +505,12 @@ def participant_delete(request, public_id):
         raise PermissionDenied
     key = OutcomeForm.base_fields["idempotency_key"].clean(request.POST.get("idempotency_key") or None)
     services.participant_delete(participation=participation, acting_user=request.user, idempotency_key=key)
-    return _sheet_response(request, activity)
+    if not request.htmx:
+        return redirect("fieldwork:activity_detail", public_id=activity.public_id)
+    # As for an add: only what changed, the row withdrawn and the counter (outbox.js `swap`).
+    count, hidden = selectors.sheet_counts(activity, user=request.user)
+    context = {"removed": participation, "count": count, "hidden": hidden}
+    return render(request, "fieldwork/_sheet_removed.html", context)
 
 
 def walkin_match(request, public_id):

@@ -75,14 +75,39 @@
     box.hidden = !message;
   }
 
+  // An answer's parts marked data-relais-oob are placed by their own id: each replaces the element of the same
+  // id, or, when there is none yet and the mark says "beforeend:<selector>", is appended there (an added row:
+  // a replayed tap whose first answer was lost finds its row drawn already, and replaces it); "delete" removes
+  // the element of that id (a withdrawn row). The rest of the
+  // answer replaces the form's target (data-relais-target), or removes it when the answer holds nothing else.
+  function place(el) {
+    const spec = el.getAttribute("data-relais-oob") || "";
+    el.removeAttribute("data-relais-oob");
+    const existing = el.id && document.getElementById(el.id);
+    if (spec === "delete") {
+      if (existing) existing.remove();
+      return;
+    }
+    if (existing) existing.replaceWith(el);
+    else if (spec.startsWith("beforeend:")) {
+      const list = document.querySelector(spec.slice("beforeend:".length));
+      if (!list) return;
+      list.append(el);
+    } else return;
+    if (window.htmx) window.htmx.process(el);
+  }
+
   function swap(selector, html) {
-    const target = selector && document.querySelector(selector);
-    if (!target) return;
     const tpl = document.createElement("template");
     tpl.innerHTML = html.trim();
-    const fresh = tpl.content.firstElementChild;
+    const parts = Array.from(tpl.content.children);
+    const oob = parts.filter((el) => el.hasAttribute("data-relais-oob"));
+    oob.forEach(place);
+    const target = selector && document.querySelector(selector);
+    if (!target) return;
+    const fresh = parts.find((el) => !el.hasAttribute("data-relais-oob") && !oob.includes(el));
     if (!fresh) {
-      target.remove();
+      if (!oob.length) target.remove();
       return;
     }
     target.replaceWith(fresh);

@@ -50,6 +50,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             apply_valid_rows=options["apply_valid_rows"],
             profile=profile,
+            on_wait=self.stderr.write,
         )
         for notice in run.notices:
             self.stderr.write(notice)

@@ -48,6 +48,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             apply_valid_rows=options["apply_valid_rows"],
             options=extra,
+            on_wait=self.stderr.write,
         )
         for notice in run.notices:
             self.stderr.write(notice)
