@@ -155,15 +155,15 @@ def two_factor_reset(*, user: User, acting_user: User) -> None:
 # --- Password reset by e-mail -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def password_reset_request(*, user: User) -> None:
-    """Send `user` a link to choose a new password (by the task worker, after the commit: the page answers in the
-    same time whether the address is known or not). Journaled; local accounts only (the form finds no other).
+def password_reset_request(*, users: list[User]) -> None:
+    """Queue the reset e-mails of the local accounts an address names, possibly none: the request does the same
+    work whether the address is known or not, so its time tells nothing. The worker journals and sends each one
+    (relais.accounts.tasks).
     """
     from relais.accounts.tasks import password_reset_mail_send
 
-    journal_record(acting_user=None, action="accounts.password_reset_request", obj=user, payload={"moyen": "e-mail"})
-    transaction.on_commit(lambda: password_reset_mail_send.enqueue(user.pk))
+    user_ids = [user.pk for user in users]
+    transaction.on_commit(lambda: password_reset_mail_send.enqueue(user_ids))
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -10,6 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from relais.accounts.models import User
+from relais.journal.services import journal_record
 
 
 def password_reset_link(user: User) -> str:
@@ -27,20 +29,21 @@ def password_reset_link(user: User) -> str:
 
 
 @task()
-def password_reset_mail_send(user_id: int) -> None:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    # Checked again when the worker runs: local login switched off, or the account moved to single sign-on.
-    if user is None or not user.email or not user.has_usable_password() or not settings.RELAIS_LOCAL_LOGIN:
-        return
-    context = {
-        "user": user,
-        "link": password_reset_link(user),
-        "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-    }
-    EmailMessage(
-        subject="Relais : choisir un nouveau mot de passe",
-        body=render_to_string("accounts/mail/password_reset.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    ).send(fail_silently=False)
+def password_reset_mail_send(user_ids: list[int]) -> None:
+    """Journal and send each account's reset link (an empty list: the address named no local account)."""
+    for user in User.objects.filter(pk__in=user_ids, is_active=True):
+        # Checked again when the worker runs: local login switched off, or the account moved to single sign-on.
+        if not user.email or not user.has_usable_password() or not settings.RELAIS_LOCAL_LOGIN:
+            continue
+        with transaction.atomic():
+            journal_record(
+                acting_user=None, action="accounts.password_reset_request", obj=user, payload={"moyen": "e-mail"}
+            )
+        context = {"user": user, "link": password_reset_link(user), "minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+        EmailMessage(
+            subject="Relais : choisir un nouveau mot de passe",
+            body=render_to_string("accounts/mail/password_reset.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        ).send(fail_silently=False)

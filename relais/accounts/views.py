@@ -265,8 +265,7 @@ class PasswordResetView(LocalLoginOnly, auth_views.PasswordResetView):
         ):
             form.add_error("email", "Trop de demandes de nouveau mot de passe en une heure : réessayez dans une heure.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        for user in form.get_users(email):
-            password_reset_request(user=user)
+        password_reset_request(users=list(form.get_users(email)))
         return HttpResponseRedirect(self.get_success_url())
 
 
