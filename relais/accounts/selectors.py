@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
+from relais.accounts.devices import device_summary
 from relais.accounts.models import UserSession
-from relais.accounts.sessions import device_summary
 
 
 @dataclass(frozen=True)

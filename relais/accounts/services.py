@@ -15,9 +15,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from relais.accounts.devices import device_summary, truncated_address
 from relais.accounts.enums import Role
 from relais.accounts.models import User, UserSession
-from relais.accounts.sessions import device_summary, truncated_address
 from relais.journal.services import journal_record, model_changes
 from relais.organisation.models import Direction
 

@@ -12,7 +12,6 @@
 """
 
 import datetime
-import ipaddress
 import time
 from urllib.parse import urlencode
 
@@ -24,52 +23,14 @@ from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from relais.accounts.models import UserSession
+from relais.accounts.services import user_session_seen, user_session_start
 from relais.core.cache import client_address
 
 STARTED_KEY = "relais_session_started"
 ACTIVITY_KEY = "relais_last_activity"
 WRITE_EVERY = 60  # seconds: how stale the recorded last activity may be
 OUTBOX_HEADER = "X-Relais-Outbox"
-
-BROWSERS = [
-    ("EdgA/", "Edge"),
-    ("Edg/", "Edge"),
-    ("SamsungBrowser/", "Samsung Internet"),
-    ("OPR/", "Opera"),
-    ("FxiOS/", "Firefox"),
-    ("Firefox/", "Firefox"),
-    ("CriOS/", "Chrome"),
-    ("Chrome/", "Chrome"),
-    ("Safari/", "Safari"),
-]
-SYSTEMS = [
-    ("Android", "Android"),
-    ("iPhone", "iPhone"),
-    ("iPad", "iPad"),
-    ("CrOS", "ChromeOS"),
-    ("Windows", "Windows"),
-    ("Mac OS X", "macOS"),
-    ("Linux", "Linux"),
-]
-
-
-def device_summary(user_agent: str) -> str:
-    """ "Chrome sur Android", "Firefox sur Windows"…: what a person recognises their device by."""
-    browser = next((name for mark, name in BROWSERS if mark in user_agent), "")
-    system = next((name for mark, name in SYSTEMS if mark in user_agent), "")
-    if browser and system:
-        return f"{browser} sur {system}"
-    return browser or system or "Navigateur non reconnu"
-
-
-def truncated_address(address: str) -> str:
-    """The client's network, not its address: IPv4 /24, IPv6 /48 (data minimisation)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return ""
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def _login_url(request, next_path: str | None) -> str:
@@ -134,8 +95,6 @@ class SessionActivityMiddleware:
         return self.get_response(request)
 
     def _check(self, request) -> None:
-        from relais.accounts.services import user_session_seen
-
         session = request.session
         now = time.time()
         started = session.get(STARTED_KEY)
@@ -169,8 +128,6 @@ class SessionActivityMiddleware:
 
 
 def on_user_logged_in(sender, request, user, **kwargs) -> None:
-    from relais.accounts.services import user_session_start
-
     if request is None or not hasattr(request, "session"):
         return
     session = request.session
@@ -181,14 +138,12 @@ def on_user_logged_in(sender, request, user, **kwargs) -> None:
     user_session_start(
         user=user,
         session_key=session.session_key,
-        user_agent=request.headers.get("User-Agent", "") if hasattr(request, "headers") else "",
+        user_agent=request.headers.get("User-Agent", ""),
         address=client_address(request),
     )
 
 
 def on_user_logged_out(sender, request, user, **kwargs) -> None:
-    from relais.accounts.models import UserSession
-
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         UserSession.objects.filter(session_key=key).delete()

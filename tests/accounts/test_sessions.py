@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from relais.accounts.devices import device_summary, truncated_address
 from relais.accounts.enums import Role
 from relais.accounts.models import UserSession
-from relais.accounts.sessions import ACTIVITY_KEY, STARTED_KEY, device_summary, truncated_address
+from relais.accounts.sessions import ACTIVITY_KEY, STARTED_KEY
 from relais.api.enums import Scope
 from relais.api.services import token_create
 from relais.journal.models import Entry
