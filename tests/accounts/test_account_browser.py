@@ -17,6 +17,7 @@ from relais.api.enums import Scope
 from relais.api.services import token_create
 from relais.fieldwork.enums import VisitStatus
 from relais.fieldwork.models import Participation
+from relais.journal.models import Entry
 from relais.organisation.enums import SiteKind
 from tests.browser.helpers import assert_accessible, assert_no_problems, log_in, open_menu
 from tests.browser.plugin import PASSWORD, PHONE
@@ -162,3 +163,47 @@ def test_the_outbox_keeps_its_entry_across_an_expired_session_and_sends_it_after
     # The browser logs the offline try and the 401 as failed loads; anything else is a real problem.
     expected = ("net::ERR_INTERNET_DISCONNECTED", "status of 401")
     assert [p for p in page.problems if not any(e in p for e in expected)] == []
+
+
+def test_on_a_shared_phone_one_persons_entries_are_never_sent_under_another_sign_in(mediator, live_server, open_page):
+    dpe = DirectionFactory(code="DPE", name="Propreté et eau")
+    site = SiteFactory(name="Dépôt Bercy", kind=SiteKind.DEPOT_PROPRETE, direction=dpe)
+    colleague = UserFactory(username="mediation2", role=Role.MEDIATOR, first_name="Karim")
+    visit = VisitFactory(site=site, mediators=[mediator, colleague], status=VisitStatus.UNDER_WAY)
+    activity = ActivityFactory(visit=visit, title="Messagerie")
+    lucie = AgentFactory(direction=dpe, site=site, first_name="Lucie", last_name="Lefèvre")
+    ParticipationFactory(activity=activity, agent=lucie)
+    sheet = f"{live_server.url}/terrain/activites/{activity.public_id}/"
+    pending = "JSON.parse(localStorage.getItem('relais.fieldwork.outbox.v1') || '[]').length"
+    page = open_page(PHONE)
+    log_in(page, live_server.url, "mediation")
+    page.goto(sheet)
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Mot de passe réinitialisé pour Lucie Lefèvre").click()
+    expect(page.locator("[data-relais-outbox-count]")).to_contain_text("1 saisie en attente d'envoi")
+    # Nadia's session ends on the server while the phone is away; Karim then signs in on the same phone.
+    key = UserSession.objects.get(user=mediator).session_key
+    import_module(django_settings.SESSION_ENGINE).SessionStore(session_key=key).delete()
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Identifiant").fill("mediation2")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(sheet)
+    expect(page.locator("[data-relais-outbox-count]")).to_contain_text("1 saisie en attente d'envoi")
+    page.wait_for_timeout(4500)  # one more turn of the outbox's retry timer
+    assert page.evaluate(pending) == 1
+    assert not Participation.objects.get(agent=lucie).password_reset
+    # Nadia signs in again on the phone: her entry leaves, under her name.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/compte/connexion/?next=/terrain/activites/{activity.public_id}/")
+    page.get_by_label("Identifiant").fill("mediation")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(sheet)
+    expect(page.locator("[data-relais-outbox-status]")).to_be_hidden(timeout=15_000)
+    assert page.evaluate(pending) == 0
+    assert Participation.objects.get(agent=lucie).password_reset
+    written = Entry.objects.filter(action__startswith="fieldwork.outcome")
+    assert written.exists() and set(written.values_list("acting_user", flat=True)) == {mediator.pk}
