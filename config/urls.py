@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("relais.core.urls")),
     path("", include("relais.insights.urls")),
     path("compte/", include("relais.accounts.urls")),
+    # The user's own API tokens, revoked from « Mes sessions et jetons » (the page is accounts', the tokens api's).
+    path("compte/jetons/", include("relais.api.account")),
     path("agents/", include("relais.agents.urls")),
     path("imports/", include("relais.imports.urls")),
     path("terrain/", include("relais.fieldwork.urls")),

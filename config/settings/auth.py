@@ -81,3 +81,15 @@ AXES_CLIENT_IP_CALLABLE = "relais.core.cache.client_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# --- Password reset by e-mail (local accounts only) ----------------------------------------------------------------
+# Offered on the login page while local passwords are on; single sign-on accounts (no usable password) get no
+# mail. The link works once, for this long. Requests are counted per e-mail address and per client address.
+PASSWORD_RESET_TIMEOUT = _env.int("RELAIS_PASSWORD_RESET_MINUTES", default=60) * 60
+RELAIS_PASSWORD_RESET_PER_EMAIL = _env.int("RELAIS_PASSWORD_RESET_PER_EMAIL", default=3)  # per hour
+RELAIS_PASSWORD_RESET_PER_ADDRESS = _env.int("RELAIS_PASSWORD_RESET_PER_ADDRESS", default=20)  # per hour
+
+# --- Sessions: end after inactivity, and at the latest after SESSION_COOKIE_AGE (RELAIS_SESSION_AGE, base) --------
+# A mediator's phone left in a locker, a coordinator's office computer left open: after this many minutes without
+# a request the next one is sent to the login page (relais.accounts.sessions). 0 switches it off.
+RELAIS_SESSION_IDLE_MINUTES = _env.int("RELAIS_SESSION_IDLE_MINUTES", default=60)

@@ -72,9 +72,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Administrators and coordinators give their second factor before any other page (relais.accounts.two_factor).
     "relais.accounts.middleware.SecondFactorMiddleware",
-    # Deny by default: every view needs a login unless marked with `login_not_required`.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Deny by default: every view needs a login unless marked with `login_not_required` (Django's, answering htmx
+    # and the field-work outbox in their own terms: relais.accounts.sessions).
+    "relais.accounts.sessions.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle or too old sessions (RELAIS_SESSION_IDLE_MINUTES, SESSION_COOKIE_AGE) before any view is resolved.
+    "relais.accounts.sessions.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -1,10 +1,10 @@
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from relais.accounts.sessions import sign_in_again
 from relais.accounts.two_factor import second_factor_pending
 
 # The pages a signed-in user who still owes a second factor may open.
@@ -48,8 +48,5 @@ class SecondFactorMiddleware:
             if request.method == "GET"
             else reverse(target)
         )
-        if getattr(request, "htmx", False):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
-        return redirect(url)
+        # The field-work outbox gets 401 (it keeps its entries until the code is given), htmx an HX-Redirect.
+        return sign_in_again(request, target=url) or redirect(url)

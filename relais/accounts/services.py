@@ -1,14 +1,23 @@
-"""Writes on accounts: single sign-on provisioning and the second factor. Each journals in its transaction."""
+"""Writes on accounts: single sign-on provisioning, the second factor, password resets and signed-in sessions.
 
+Each change a person makes journals in its transaction (recording a session's start and activity does not: those
+rows are the session's own record, removed with it).
+"""
+
+import datetime
 import secrets
+from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from relais.accounts.devices import device_summary, truncated_address
 from relais.accounts.enums import Role
-from relais.accounts.models import User
+from relais.accounts.models import User, UserSession
 from relais.journal.services import journal_record, model_changes
 from relais.organisation.models import Direction
 
@@ -141,3 +150,113 @@ def two_factor_reset(*, user: User, acting_user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     journal_record(acting_user=acting_user, action="accounts.two_factor_reset", obj=user, payload={})
+
+
+# --- Password reset by e-mail -------------------------------------------------------------------------------------
+
+
+def password_reset_request(*, users: list[User]) -> None:
+    """Queue the reset e-mails of the local accounts an address names, possibly none: the request does the same
+    work whether the address is known or not, so its time tells nothing. The worker journals and sends each one
+    (relais.accounts.tasks).
+    """
+    from relais.accounts.tasks import password_reset_mail_send
+
+    user_ids = [user.pk for user in users]
+    transaction.on_commit(lambda: password_reset_mail_send.enqueue(user_ids))
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, password: str) -> None:
+    """Set the password chosen through a reset link, and end every session of the user (a reset after a theft must
+    shut the thief out). The second factor is untouched: the next sign-in asks for it as before. Journaled, without
+    the password.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ended = _end_sessions(UserSession.objects.filter(user=user))
+    journal_record(
+        acting_user=user,
+        action="accounts.password_reset",
+        obj=user,
+        payload={"moyen": "e-mail", "sessions_fermees": ended},
+    )
+
+
+# --- Signed-in sessions (relais.accounts.sessions) ----------------------------------------------------------------
+
+
+def _stale(now) -> Q:
+    stale = Q(started_at__lte=now - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+    if settings.RELAIS_SESSION_IDLE_MINUTES:
+        stale |= Q(last_activity_at__lte=now - datetime.timedelta(minutes=settings.RELAIS_SESSION_IDLE_MINUTES))
+    return stale
+
+
+def user_session_start(*, user: User, session_key: str, user_agent: str, address: str) -> UserSession:
+    """Record a session that just signed in; forget the sessions of anyone that expired meanwhile."""
+    now = timezone.now()
+    UserSession.objects.filter(_stale(now)).delete()
+    session, _ = UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={
+            "user": user,
+            "user_agent": user_agent[:300],
+            "address": truncated_address(address),
+            "started_at": now,
+            "last_activity_at": now,
+        },
+    )
+    return session
+
+
+def user_session_seen(
+    *, user: User, session_key: str, started_at: datetime.datetime, user_agent: str, address: str
+) -> None:
+    """Move a session's last activity to now (recorded again if its row is missing: a session key Django cycled)."""
+    now = timezone.now()
+    if not UserSession.objects.filter(session_key=session_key, user=user).update(last_activity_at=now):
+        UserSession.objects.update_or_create(
+            session_key=session_key,
+            defaults={
+                "user": user,
+                "user_agent": user_agent[:300],
+                "address": truncated_address(address),
+                "started_at": started_at,
+                "last_activity_at": now,
+            },
+        )
+
+
+def _end_sessions(sessions) -> int:
+    """Delete the sessions from Django's session store (their cookies then open nothing) and their rows."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(sessions.values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    UserSession.objects.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_session_end(*, acting_user: User, session: UserSession) -> None:
+    """End one of the acting user's own sessions (a phone lost, a shared computer left signed in). Journaled."""
+    if session.user_id != acting_user.pk:
+        raise PermissionError("Une personne ne ferme que ses propres sessions.")
+    _end_sessions(UserSession.objects.filter(pk=session.pk))
+    journal_record(
+        acting_user=acting_user,
+        action="accounts.session_end",
+        obj=acting_user,
+        payload={"appareil": device_summary(session.user_agent), "ouverte_le": session.started_at.isoformat()},
+    )
+
+
+@transaction.atomic
+def user_sessions_end_others(*, acting_user: User, current_key: str) -> int:
+    """End every session of the acting user but the one making the request. Journaled with their number."""
+    ended = _end_sessions(UserSession.objects.filter(user=acting_user).exclude(session_key=current_key))
+    journal_record(
+        acting_user=acting_user, action="accounts.sessions_end_others", obj=acting_user, payload={"sessions": ended}
+    )
+    return ended

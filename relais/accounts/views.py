@@ -1,3 +1,4 @@
+import hashlib
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -7,9 +8,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.db import transaction
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect, render, resolve_url
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -20,9 +23,22 @@ from django_otp import verify_token as otp_verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from relais.accounts.forms import PasswordResetForm
+from relais.accounts.models import UserSession
 from relais.accounts.oidc import provider_logout_url
-from relais.accounts.services import recovery_codes_regenerate, totp_device_pending, two_factor_enrol
+from relais.accounts.sections import sections
+from relais.accounts.selectors import own_sessions
+from relais.accounts.services import (
+    password_reset_request,
+    recovery_codes_regenerate,
+    totp_device_pending,
+    two_factor_enrol,
+    user_password_reset,
+    user_session_end,
+    user_sessions_end_others,
+)
 from relais.accounts.two_factor import mark_enrolled, role_requires_second_factor
+from relais.core.cache import Limit, client_address, over_limit
 from relais.journal.services import journal_record
 
 
@@ -214,3 +230,115 @@ class RecoveryCodesView(View):
             return redirect("accounts:two_factor_setup")
         codes = recovery_codes_regenerate(user=request.user)
         return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+
+
+# --- Password reset by e-mail (local accounts, while local login is on) ------------------------------------------
+
+
+class LocalLoginOnly:
+    """The reset pages exist only while local passwords are accepted (RELAIS_LOCAL_LOGIN)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.RELAIS_LOCAL_LOGIN:
+            raise Http404("Pas de mot de passe local")
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(LocalLoginOnly, auth_views.PasswordResetView):
+    """Ask for a link by e-mail. The answer is the same whether an account has that address or not; requests are
+    counted per address asked for and per client address (relais.core.cache), so the form sends no flood of mail.
+    """
+
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+        if over_limit(
+            Limit(f"password-reset:email:{digest}", settings.RELAIS_PASSWORD_RESET_PER_EMAIL, 60 * 60),
+            Limit(
+                f"password-reset:ip:{client_address(self.request)}", settings.RELAIS_PASSWORD_RESET_PER_ADDRESS, 60 * 60
+            ),
+        ):
+            form.add_error("email", "Trop de demandes de nouveau mot de passe en une heure : réessayez dans une heure.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        password_reset_request(users=list(form.get_users(email)))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetDoneView(LocalLoginOnly, auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(LocalLoginOnly, auth_views.PasswordResetConfirmView):
+    """Choose the new password from the e-mailed link. Signs nobody in (`post_reset_login` stays off): the person
+    signs in with the new password and, if they have one, gives their second factor as usual.
+    """
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    reset_url_token = "choisir"
+
+    def form_valid(self, form):
+        user_password_reset(user=form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetCompleteView(LocalLoginOnly, auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# --- « Mes sessions et jetons » ------------------------------------------------------------------------------------
+
+
+class SessionsView(View):
+    """The signed-in user's open sessions (this one marked) and what other areas add (their API tokens)."""
+
+    template_name = "accounts/sessions.html"
+
+    def get(self, request):
+        rows = own_sessions(user=request.user, current_key=request.session.session_key)
+        parts = [{"template": s.template, **s.context(request)} for s in sections()]
+        context = {
+            "rows": rows,
+            "others": sum(1 for r in rows if not r.current),
+            "sections": parts,
+            "idle_minutes": settings.RELAIS_SESSION_IDLE_MINUTES,
+        }
+        return render(request, self.template_name, context)
+
+
+class SessionEndView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, public_id):
+        session = get_object_or_404(UserSession.objects.filter(user=request.user), public_id=public_id)
+        if session.session_key == request.session.session_key:
+            messages.info(request, "Pour fermer la session de cet appareil, utilisez « Se déconnecter ».")
+            return redirect("accounts:sessions")
+        user_session_end(acting_user=request.user, session=session)
+        messages.success(request, "La session est fermée : cet appareil devra se reconnecter.")
+        return redirect("accounts:sessions")
+
+
+class SessionsEndOthersView(View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        ended = user_sessions_end_others(acting_user=request.user, current_key=request.session.session_key or "")
+        if ended:
+            plural = "s" if ended > 1 else ""
+            messages.success(request, f"{ended} autre{plural} session{plural} fermée{plural}.")
+        else:
+            messages.info(request, "Aucune autre session n'était ouverte.")
+        return redirect("accounts:sessions")

@@ -44,6 +44,10 @@ class ApiTokenQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(revoked_at__isnull=True, expires_at__gt=now)
 
+    def owned_by(self, user):
+        """A person's own tokens (not those of an application they administer): what « Mes jetons » lists."""
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
 
 class ApiToken(PublicIdModel):
     name = models.CharField("nom", max_length=120, blank=True)

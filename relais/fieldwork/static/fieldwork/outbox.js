@@ -6,11 +6,45 @@
 // the entry waits and is re-sent, in order, when it returns ("online" event, and every few seconds).
 // Each entry carries its idempotency key, so a re-sent entry whose first response was lost is
 // recognised by the server and written once.
+//
+// A session that ended (idle too long, closed from another device, a second factor owed) answers 401, or
+// a redirect to the login page: the entry stays, the page asks to sign in again, and once signed in the
+// entries leave with the new session's CSRF token (the old one changed at sign-in). An entry names the
+// person who typed it (data-relais-outbox-owner) and is sent only under that person's sign-in.
 (() => {
   "use strict";
   const STORE = "relais.fieldwork.outbox.v1";
   const RETRY_MS = 4000;
   let flushing = false;
+  let signInNeeded = false;
+
+  function statusBox() {
+    return document.querySelector("[data-relais-outbox-status]");
+  }
+
+  function owner() {
+    const box = statusBox();
+    return box ? box.dataset.relaisOutboxOwner || "" : "";
+  }
+
+  function mine(item) {
+    return !item.owner || item.owner === owner();
+  }
+
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function isLoginPage(url) {
+    const box = statusBox();
+    const login = box && box.dataset.relaisLogin;
+    try {
+      return Boolean(login) && new URL(url).pathname === login;
+    } catch (e) {
+      return false;
+    }
+  }
 
   function uuid4() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -97,6 +131,21 @@
     if (window.htmx) window.htmx.process(el);
   }
 
+  function askSignIn() {
+    const box = document.querySelector("[data-relais-outbox-error]");
+    if (!box) return;
+    const n = load().filter(mine).length;
+    const text = document.createElement("p");
+    text.textContent = `Votre session est terminée. ${n} ${plural(n, "saisie est gardée", "saisies sont gardées")} ` +
+      "sur ce téléphone : reconnectez-vous pour l'envoyer" + (n > 1 ? "s." : ".");
+    const link = document.createElement("a");
+    const login = statusBox() ? statusBox().dataset.relaisLogin : "";
+    link.href = `${login || "/"}?next=${encodeURIComponent(location.pathname + location.search)}`;
+    link.textContent = "Se reconnecter";
+    box.replaceChildren(text, link);
+    box.hidden = false;
+  }
+
   function swap(selector, html) {
     const tpl = document.createElement("template");
     tpl.innerHTML = html.trim();
@@ -115,17 +164,19 @@
   }
 
   async function flush() {
-    if (flushing) return;
+    if (flushing || signInNeeded) return;
     flushing = true;
     try {
-      let items = load();
-      while (items.length) {
-        const item = items[0];
+      let item;
+      while ((item = load().find(mine))) {
+        const body = new URLSearchParams(item.body);
+        const token = csrfToken();
+        if (token) body.set("csrfmiddlewaretoken", token);
         let response;
         try {
           response = await fetch(item.url, {
             method: "POST",
-            body: new URLSearchParams(item.body),
+            body,
             credentials: "same-origin",
             headers: { "HX-Request": "true", "X-Relais-Outbox": "1" },
           });
@@ -133,9 +184,14 @@
           break; // offline or the connection dropped: keep it, try again later
         }
         if (response.status >= 500 || response.status === 429 || response.status === 0) break;
+        if (response.status === 401 || (response.redirected && isLoginPage(response.url))) {
+          signInNeeded = true; // keep every entry until the person has signed in again (the page reloads then)
+          askSignIn();
+          break;
+        }
         const text = await response.text();
-        items = load().filter((i) => i.key !== item.key);
-        save(items);
+        const sent = item.key;
+        save(load().filter((i) => i.key !== sent));
         if (response.ok) {
           showError("");
           if (item.page === location.pathname) swap(item.target, text);
@@ -163,6 +219,7 @@
       label: form.dataset.relaisLabel || "Saisie",
       target: form.dataset.relaisTarget || "",
       page: location.pathname,
+      owner: owner(),
       at: Date.now(),
     };
     const items = load();
