@@ -101,6 +101,7 @@ class CheckResult:
     rules: list[str]  # the codes that ran
     duration: float
     columns: dict[str, str]  # field -> header, of the columns the checks read
+    matricules: list[str] = field(default_factory=list)  # the files of the extract (a partial one closes only theirs)
 
     def counts(self) -> dict:
         f = self.findings
@@ -134,7 +135,9 @@ def _lookups(frame: pl.DataFrame, reference: Reference, today: datetime.date) ->
         keys = {v: grade_key(v) for v in frame.get_column("grade").unique().to_list() if v}
         out["grade"] = {v: reference.grades.get(k) for v, k in keys.items()}
     if "direction" in frame.columns:
-        out["direction"] = {v: reference.directions.get(fold(v)) for v in frame.get_column("direction").unique().to_list() if v}
+        out["direction"] = {
+            v: reference.directions.get(fold(v)) for v in frame.get_column("direction").unique().to_list() if v
+        }
     return out
 
 
@@ -182,13 +185,22 @@ def prepare(batch: pl.DataFrame, lookups: dict, today: datetime.date) -> pl.Data
         grades = lookups["grade"]
         filieres = {v: ",".join(sorted({g[0] for g in found})) for v, found in grades.items() if found}
         categories = {v: ",".join(sorted({g[1] for g in found})) for v, found in grades.items() if found}
-        derived.append(pl.col("grade").replace_strict(filieres, default=None, return_dtype=pl.String).alias("_grade_filieres"))
-        derived.append(pl.col("grade").replace_strict(categories, default=None, return_dtype=pl.String).alias("_grade_categories"))
+        derived.append(
+            pl.col("grade").replace_strict(filieres, default=None, return_dtype=pl.String).alias("_grade_filieres")
+        )
+        derived.append(
+            pl.col("grade").replace_strict(categories, default=None, return_dtype=pl.String).alias("_grade_categories")
+        )
     elif "grade" in cols:
-        derived += [pl.lit(None, dtype=pl.String).alias("_grade_filieres"), pl.lit(None, dtype=pl.String).alias("_grade_categories")]
+        derived += [
+            pl.lit(None, dtype=pl.String).alias("_grade_filieres"),
+            pl.lit(None, dtype=pl.String).alias("_grade_categories"),
+        ]
     if "direction" in cols:
         ids = lookups.get("direction") or {}
-        derived.append(pl.col("direction").replace_strict(ids, default=None, return_dtype=pl.Int64).alias("_direction_id"))
+        derived.append(
+            pl.col("direction").replace_strict(ids, default=None, return_dtype=pl.Int64).alias("_direction_id")
+        )
     batch = batch.with_columns(derived) if derived else batch
     more = []
     if "nir" in cols:
@@ -288,6 +300,7 @@ def check(
         rules=[r.code for r, _ in active_rules],
         duration=time.perf_counter() - started,
         columns=labels,
+        matricules=frame.get_column("matricule").unique().to_list() if "matricule" in frame.columns else [],
     )
 
 

@@ -50,7 +50,9 @@ class GradeRow:
 
 def shipped_rows() -> list[GradeRow]:
     """The rows of the shipped reference table (`data/fpt_grades.csv`, sourced and dated in its header)."""
-    text = "".join(line for line in DATA.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("#"))
+    text = "".join(
+        line for line in DATA.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("#")
+    )
     rows = []
     for row in csv.DictReader(io.StringIO(text), delimiter=";"):
         aliases = tuple(a.strip() for a in (row.get("alias") or "").split("|") if a.strip())

@@ -35,7 +35,9 @@ class CadreEmplois(models.Model):
 
 
 class Grade(models.Model):
-    cadre = models.ForeignKey(CadreEmplois, verbose_name="cadre d'emplois", on_delete=models.CASCADE, related_name="grades")
+    cadre = models.ForeignKey(
+        CadreEmplois, verbose_name="cadre d'emplois", on_delete=models.CASCADE, related_name="grades"
+    )
     label = models.CharField("grade", max_length=200)
     aliases = models.TextField(
         "autres libellés", blank=True, help_text="Un par ligne : comment vos extractions écrivent aussi ce grade."
@@ -71,7 +73,9 @@ class RuleSetting(TimestampedModel):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="findings_rulesetting_code_unique"),
-            models.CheckConstraint(condition=Q(severity__in=[*Severity.values, ""]), name="findings_rulesetting_severity_valid"),
+            models.CheckConstraint(
+                condition=Q(severity__in=[*Severity.values, ""]), name="findings_rulesetting_severity_valid"
+            ),
         ]
 
     def __str__(self):
@@ -96,9 +100,13 @@ class Extract(PublicIdModel, TimestampedModel):
     full = models.BooleanField("extraction complète", default=True)
     rows = models.PositiveIntegerField("lignes", default=0)
     findings_count = models.PositiveIntegerField("constats", default=0)
-    counts = models.JSONField("comptes", default=dict, blank=True)  # {"family": {...}, "severity": {...}, "rule": {...}}
+    counts = models.JSONField(
+        "comptes", default=dict, blank=True
+    )  # {"family": {...}, "severity": {...}, "rule": {...}}
     # The findings of an import not applied yet, as Parquet: line, matricule, column, rule, severity, message.
     staged = models.BinaryField(null=True, blank=True, editable=False)
+    # A partial extract closes only the findings of the files it holds: their matricules, until recorded.
+    staged_files = models.BinaryField(null=True, blank=True, editable=False)
     opened = models.PositiveIntegerField("constats ouverts", default=0)
     closed = models.PositiveIntegerField("constats corrigés", default=0)
     duration = models.FloatField("durée (s)", default=0)
@@ -108,7 +116,9 @@ class Extract(PublicIdModel, TimestampedModel):
         verbose_name_plural = "extractions contrôlées"
         ordering = ["-as_of", "-created_at"]
         indexes = [models.Index(fields=["recorded_at"], name="findings_extract_recorded_idx")]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=ExtractKind.values), name="findings_extract_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ExtractKind.values), name="findings_extract_kind_valid")
+        ]
 
     def __str__(self):
         return f"{self.source_name} ({self.as_of:%d/%m/%Y})"
@@ -183,3 +193,27 @@ class Finding(PublicIdModel, TimestampedModel):
 
     def __str__(self):
         return f"{self.rule} · {self.matricule} · {self.column}"
+
+
+class InterventionFindingsQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(direction_scope(user).q("direction"))
+
+
+class InterventionFindings(TimestampedModel):
+    """The HR managers an intervention request was made for from their findings, and their open findings then."""
+
+    request = models.OneToOneField("interventions.InterventionRequest", on_delete=models.CASCADE, related_name="+")
+    direction = models.ForeignKey("organisation.Direction", on_delete=models.PROTECT, related_name="+")
+    managers = models.ManyToManyField("agents.HRManager", related_name="+")
+    counts_before = models.JSONField(default=dict)  # {hr manager id: open findings at the request's date}
+    total_before = models.PositiveIntegerField(default=0)
+
+    objects = InterventionFindingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande née des constats"
+        verbose_name_plural = "demandes nées des constats"
+
+    def __str__(self):
+        return f"Constats · demande {self.request_id}"

@@ -31,7 +31,16 @@ LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "
 FIRST = ["Nadia", "Karim", "Élodie", "Sandrine", "Mohamed", "Fatou", "Julien", "Chloé", "Hélène", "Yacine", "Marie",
          "Thierry", "Aïcha", "Paul", "Inès", "Lucas", "Zoé", "Mamadou", "Céline", "Théo", "Sophie", "Omar"]  # fmt: skip
 DIRECTIONS = ["DPE", "DFPE", "DASCO", "DJS", "DEVE", "DAC", "DSOL", "DVD", "DRH", "DSIN"]
-STATUTS = ["Titulaire", "Titulaire", "Titulaire", "Titulaire", "Contractuel", "Stagiaire", "Titulaire", "Contractuel CDD"]
+STATUTS = [
+    "Titulaire",
+    "Titulaire",
+    "Titulaire",
+    "Titulaire",
+    "Contractuel",
+    "Stagiaire",
+    "Titulaire",
+    "Contractuel CDD",
+]
 FAULTS = ("nir_key", "civility", "iban", "rib_key", "birth_year", "no_grade", "contract_position", "no_position",
           "position_over", "grade_filiere", "postcode", "email", "birth_date", "nir_twin", "phone", "contract_over")  # fmt: skip
 U32 = 4294967296

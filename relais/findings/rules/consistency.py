@@ -22,10 +22,19 @@ def _age(birth: pl.Expr, on) -> pl.Expr:
 @rule("COH-NIR-SEXE", F, E, "Civilité contraire au NIR", ("nir", "civility"))
 def nir_sex(ctx):
     first = pl.col("_nir").str.slice(0, 1)
-    nir_sex = pl.when(first.is_in(["1", "3", "7"])).then(pl.lit("M")).when(first.is_in(["2", "4", "8"])).then(pl.lit("F"))
+    nir_sex = (
+        pl.when(first.is_in(["1", "3", "7"])).then(pl.lit("M")).when(first.is_in(["2", "4", "8"])).then(pl.lit("F"))
+    )
     mask = pl.col("_nir_shape") & pl.col("_sex").is_not_null() & (nir_sex != pl.col("_sex"))
-    return [Fault("civility", mask, text("la civilité ", quoted("civility"),
-                                         " ne correspond pas au sexe que donne le NIR (son premier chiffre)"))]
+    return [
+        Fault(
+            "civility",
+            mask,
+            text(
+                "la civilité ", quoted("civility"), " ne correspond pas au sexe que donne le NIR (son premier chiffre)"
+            ),
+        )
+    ]
 
 
 @rule("COH-NIR-NAISSANCE", F, E, "Naissance contraire au NIR", ("nir", "birth_date"))
@@ -62,7 +71,9 @@ def age_today(ctx):
 @rule("COH-GRADE-FILIERE", F, E, "Grade hors de sa filière", ("grade", "filiere"))
 def grade_filiere(ctx):
     known = pl.col("_grade_filieres")
-    mask = known.is_not_null() & pl.col("_filiere").is_not_null() & ~known.str.contains(pl.col("_filiere"), literal=True)
+    mask = (
+        known.is_not_null() & pl.col("_filiere").is_not_null() & ~known.str.contains(pl.col("_filiere"), literal=True)
+    )
     return [Fault("grade", mask, text("le grade ", quoted("grade"), " relève de la filière ",
                                       known.str.replace_all("_", "-").str.replace_all(",", " ou "),
                                       ", pas de la filière ", quoted("filiere")))]  # fmt: skip
@@ -71,9 +82,25 @@ def grade_filiere(ctx):
 @rule("COH-GRADE-CATEGORIE", F, W, "Catégorie contraire au grade", ("grade", "category"))
 def grade_category(ctx):
     known = pl.col("_grade_categories")
-    mask = known.is_not_null() & pl.col("_category").is_in(["A", "B", "C"]) & ~known.str.contains(pl.col("_category"), literal=True)
-    return [Fault("category", mask, text("le grade ", quoted("grade"), " est de catégorie ",
-                                         known.str.replace_all(",", " ou "), ", pas ", pl.col("_category")))]
+    mask = (
+        known.is_not_null()
+        & pl.col("_category").is_in(["A", "B", "C"])
+        & ~known.str.contains(pl.col("_category"), literal=True)
+    )
+    return [
+        Fault(
+            "category",
+            mask,
+            text(
+                "le grade ",
+                quoted("grade"),
+                " est de catégorie ",
+                known.str.replace_all(",", " ou "),
+                ", pas ",
+                pl.col("_category"),
+            ),
+        )
+    ]
 
 
 @rule("COH-POSITION-NON-TITULAIRE", F, E, "Position administrative d'un non-titulaire", ("statut", "position"))

@@ -24,8 +24,9 @@ def service(ctx):
     key = pl.concat_str([pl.col("_direction_id").cast(pl.String), pl.lit("|"), fold_expr(pl.col("service"))])
     combos = [f"{d}|{s}" for d, s in known]
     mask = (pl.col("service") != "") & pl.col("_direction_id").is_not_null() & ~key.is_in(combos)
-    return [Fault("service", mask, text("service ", quoted("service"), " inconnu dans la direction ",
-                                        quoted("direction")))]
+    return [
+        Fault("service", mask, text("service ", quoted("service"), " inconnu dans la direction ", quoted("direction")))
+    ]
 
 
 @rule("REF-GRADE", F, W, "Grade absent de la table des grades", ("grade",))
@@ -33,4 +34,3 @@ def grade(ctx):
     return [Fault("grade", (pl.col("grade") != "") & pl.col("_grade_filieres").is_null(),
                   text("grade ", quoted("grade"), " absent de la table des grades de la fonction publique "
                                                   "territoriale (un administrateur peut l'y ajouter)"))]  # fmt: skip
-

@@ -12,8 +12,18 @@ F, W = Family.TIMELINESS, Severity.WARNING
 def position_over(ctx):
     mask = pl.col("_active") & (pl.col("_position_end") < pl.lit(ctx.today))
     what = text("la position ", quoted("position")) if ctx.has("position") else pl.lit("la position administrative")
-    return [Fault("position_end", mask, text(what, " a pris fin le ", day("_position_end"),
-                                             " : renouvelez-la, réintégrez l'agent ou enregistrez son départ"))]
+    return [
+        Fault(
+            "position_end",
+            mask,
+            text(
+                what,
+                " a pris fin le ",
+                day("_position_end"),
+                " : renouvelez-la, réintégrez l'agent ou enregistrez son départ",
+            ),
+        )
+    ]
 
 
 @rule("DEL-CONTRAT-ECHU", F, W, "Contrat échu", ("contract_end",))

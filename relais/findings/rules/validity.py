@@ -63,8 +63,13 @@ def dates(ctx):
 @rule("VAL-CP", F, W, "Code postal invalide", ("postcode",))
 def postcode(ctx):
     value = pl.col("postcode").str.replace_all(r"\s", "")
-    return [Fault("postcode", (value != "") & ~value.str.contains(POSTCODE),
-                  text("code postal invalide ", quoted("postcode"), " : 5 chiffres attendus (75011, 97400…)"))]
+    return [
+        Fault(
+            "postcode",
+            (value != "") & ~value.str.contains(POSTCODE),
+            text("code postal invalide ", quoted("postcode"), " : 5 chiffres attendus (75011, 97400…)"),
+        )
+    ]
 
 
 @rule("VAL-COURRIEL", F, W, "Adresse électronique invalide", ())
