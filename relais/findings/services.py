@@ -22,11 +22,12 @@ from relais.agents.models import Agent, HRManager
 from relais.core.text import fold
 from relais.findings import permissions
 from relais.findings.engine import MASKED, Reference
-from relais.findings.enums import FindingStatus
+from relais.findings.enums import ExtractKind, FindingStatus
 from relais.findings.models import Extract, Finding
 from relais.journal.services import journal_record, journal_record_rows
 
 CHUNK = 2000
+CREATED_BY_IMPORTS = frozenset({"REF-DIRECTION", "REF-SERVICE"})
 
 
 def extract_create(*, acting_user, kind: str, source_name: str, as_of: datetime.date, findings: pl.DataFrame,
@@ -62,27 +63,32 @@ def extract_record(*, acting_user, extract: Extract, findings: pl.DataFrame | No
         if followed.height
         else followed
     )
+    if extract.kind == ExtractKind.IMPORT and followed.height:
+        # An applied import has created the directions and services it did not know (its dry run said which):
+        # the referential findings were for the dry run to show, there is nothing left to follow.
+        followed = followed.filter(~pl.col("rule").is_in(list(CREATED_BY_IMPORTS)))
     as_of = extract.as_of
     with transaction.atomic():
         directions = Reference.load().directions
         matricules = followed.get_column("matricule").unique().to_list() if followed.height else []
+        # An agent of the referential is filed under their direction and the HR manager the import gave them;
+        # a file Relais does not hold (hr_quality) under the extract's values, its HR manager found or created.
         agents = {}
         for start in range(0, len(matricules), CHUNK):
-            agents.update(
-                dict(
-                    Agent.objects.filter(matricule__in=matricules[start : start + CHUNK]).values_list("matricule", "id")
-                )
-            )
-        agent_dirs = {}
-        ids = list(agents.values())
-        for start in range(0, len(ids), CHUNK):
-            agent_dirs.update(
-                dict(Agent.objects.filter(pk__in=ids[start : start + CHUNK]).values_list("id", "direction_id"))
-            )
-        labels = followed.get_column("hr_manager").unique().to_list() if followed.height else []
+            chunk = matricules[start : start + CHUNK]
+            for matricule, pk, direction_id, manager_id in Agent.objects.filter(matricule__in=chunk).values_list(
+                "matricule", "id", "direction_id", "hr_manager_id"
+            ):
+                agents[matricule] = (pk, direction_id, manager_id)
+        # An import has decided the agents' HR managers itself; a check alone names one for files that have none.
+        resolved = [
+            m for m, (_pk, _d, manager_id) in agents.items() if manager_id or extract.kind == ExtractKind.IMPORT
+        ]
+        unknown = followed.filter(~pl.col("matricule").is_in(resolved)) if followed.height else followed
+        labels = unknown.get_column("hr_manager").unique().to_list() if unknown.height else []
         known = set(HRManager.objects.values_list("pk", flat=True)) if labels else set()
-        managers = resolve(labels) if labels else {}
-        created = {m.pk: m.label for m in managers.values() if m is not None and m.pk not in known}
+        managers = {label: m.pk for label, m in resolve(labels).items() if m is not None} if labels else {}
+        created = {m.pk: m.label for m in HRManager.objects.filter(pk__in=set(managers.values()) - known)}
         journal_record_rows(acting_user=acting_user, action="hr_manager.import", model=HRManager,
                             rows=((pk, label, {"constats": str(extract.public_id)}) for pk, label in created.items()))  # fmt: skip
         existing = {
@@ -94,13 +100,16 @@ def extract_record(*, acting_user, extract: Extract, findings: pl.DataFrame | No
         for row in followed.iter_rows(named=True):
             key = (row["rule"], row["matricule"], row["column"])
             seen.add(key)
-            agent_id = agents.get(row["matricule"])
-            direction_id = agent_dirs.get(agent_id) or directions.get(fold(row["direction"] or ""))
-            manager = managers.get(row["hr_manager"])
+            if row["matricule"] in agents:
+                agent_id, direction_id, manager_id = agents[row["matricule"]]
+                manager_id = manager_id or managers.get(row["hr_manager"])
+            else:
+                agent_id, direction_id = None, directions.get(fold(row["direction"] or ""))
+                manager_id = managers.get(row["hr_manager"])
             values = {
                 "family": row["family"], "severity": row["severity"], "line": row["line"],
                 "message": row["message"][:500], "agent_id": agent_id, "direction_id": direction_id,
-                "hr_manager_id": manager.pk if manager else None, "last_extract": extract,
+                "hr_manager_id": manager_id, "last_extract": extract,
             }  # fmt: skip
             if key in existing:
                 pk, status = existing[key]
@@ -141,9 +150,10 @@ def extract_record(*, acting_user, extract: Extract, findings: pl.DataFrame | No
         extract.recorded_at, extract.staged, extract.staged_files = now, None, None
         extract.duration = (extract.duration or 0) + time.perf_counter() - started
         extract.save()
-        journal_record(acting_user=acting_user, action="findings.extract_record", obj=extract,
-                       payload={"fichier": extract.source_name, "constats": extract.findings_count,
-                                "ouverts": extract.opened, "corriges": extract.closed})  # fmt: skip
+        if extract.opened or extract.closed:  # the same extract twice changes nothing, and says nothing
+            journal_record(acting_user=acting_user, action="findings.extract_record", obj=extract,
+                           payload={"fichier": extract.source_name, "constats": extract.findings_count,
+                                    "ouverts": extract.opened, "corriges": extract.closed})  # fmt: skip
     return extract
 
 

@@ -209,7 +209,10 @@ def propose(raw: RawRead, *, kind: str, profile=None) -> Proposal:
             forbidden.append(header)
             continue
         if kind == ImportKind.AGENTS and check_field(header):
-            continue  # read for the checks only, never imported nor staged
+            # Read for the HR data-reliability checks only, never imported nor staged: known, so certain, and
+            # shown without samples.
+            columns.append(Column(index, header, header_key(header), [], IGNORE, True))
+            continue
         key = header_key(header)
         target = remembered.get(key) or extra.get(key) or builtin.get(key) or (IGNORE if key in unused else None)
         certain = target is not None

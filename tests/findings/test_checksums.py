@@ -66,9 +66,11 @@ def test_iban_and_rib_checks_agree_with_the_scalar_checks():
     frame = pl.DataFrame({"v": ibans}).select(checksums.iban_ok(checksums.compact(pl.col("v"))).fill_null(False))
     assert frame.to_series().to_list() == [iban_is_valid(v) for v in ibans]
     parts = pl.DataFrame(ribs, schema=["b", "g", "a", "k"], orient="row")
-    ok = parts.select(
-        checksums.rib_ok(*[checksums.compact(pl.col(c)) for c in "bgak"]).fill_null(False)
-    ).to_series().to_list()
+    ok = (
+        parts.select(checksums.rib_ok(*[checksums.compact(pl.col(c)) for c in "bgak"]).fill_null(False))
+        .to_series()
+        .to_list()
+    )
     assert ok == [bool(all(r)) and rib_is_valid(*r) for r in ribs]
     assert 0.2 < sum(ok) / len(ok) < 0.8
     assert compact("fr76 3000") == "FR763000"

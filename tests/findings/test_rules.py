@@ -93,12 +93,19 @@ def test_corsica_and_unknown_months_are_valid_nirs():
         {**GOOD, "Matricule": "100201", "Prénom": "Paul", "NIR": unknown_month + f"{nir_key(unknown_month):02}"},
     ]
     findings = run(rows)
-    assert findings.filter(findings["rule"].str.starts_with("VAL-NIR") | (findings["rule"] == "COH-NIR-NAISSANCE")).height == 0
+    assert (
+        findings.filter(findings["rule"].str.starts_with("VAL-NIR") | (findings["rule"] == "COH-NIR-NAISSANCE")).height
+        == 0
+    )
 
 
 def test_grade_abbreviations_are_recognised():
-    findings = run([{**GOOD, "Grade": "Adj. tech. ppal 2e cl."}, {**GOOD, "Matricule": "100201", "Prénom": "Lina",
-                                                                  "Grade": "ADJOINT TECHNIQUE PRINCIPAL DE 2EME CLASSE"}])
+    findings = run(
+        [
+            {**GOOD, "Grade": "Adj. tech. ppal 2e cl."},
+            {**GOOD, "Matricule": "100201", "Prénom": "Lina", "Grade": "ADJOINT TECHNIQUE PRINCIPAL DE 2EME CLASSE"},
+        ]
+    )
     grade_rules = findings.filter(findings["rule"].str.contains("GRADE"))
     assert grade_rules.height == 0, grade_rules.get_column("message").to_list()
 

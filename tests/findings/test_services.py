@@ -67,7 +67,9 @@ def test_a_justified_finding_stays_justified(dpe, users):
 
 def test_one_click_turns_the_top_managers_into_a_request_whose_assessment_shows_before_and_after(dpe, users):
     rows = []
-    for n, (manager, faults) in enumerate([("MARTIN Sophie", 3), ("DUPONT Luc", 2), ("NGUYEN Anh", 1), ("ROUX Eva", 1)]):
+    for n, (manager, faults) in enumerate(
+        [("MARTIN Sophie", 3), ("DUPONT Luc", 2), ("NGUYEN Anh", 1), ("ROUX Eva", 1)]
+    ):
         for k in range(faults):
             rows.append({**GOOD, "Matricule": f"2{n}{k:03}", "Prénom": f"P{n}{k}", "NIR": "", "Gestionnaire RH": manager,
                          "Code postal": "7501"})  # fmt: skip
