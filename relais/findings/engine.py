@@ -125,24 +125,30 @@ def _norm(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select([c for c in frame.columns if c in known])
 
 
+def _text(frame: pl.DataFrame, name: str) -> pl.Series:
+    return frame.get_column(name).cast(pl.String)
+
+
 def _lookups(frame: pl.DataFrame, reference: Reference, today: datetime.date) -> dict:
     """Per distinct value, on the whole file: date orders, statut, filière, grade, direction, civility."""
     out: dict = {"orders": {}}
     for name in DATE_FIELDS:
         if name in frame.columns:
-            out["orders"][name] = date_order(frame.get_column(name))
+            out["orders"][name] = date_order(_text(frame, name))
     if "grade" in frame.columns:
-        keys = {v: grade_key(v) for v in frame.get_column("grade").unique().to_list() if v}
+        keys = {v: grade_key(v) for v in _text(frame, "grade").unique().to_list() if v}
         out["grade"] = {v: reference.grades.get(k) for v, k in keys.items()}
     if "direction" in frame.columns:
         out["direction"] = {
-            v: reference.directions.get(fold(v)) for v in frame.get_column("direction").unique().to_list() if v
+            v: reference.directions.get(fold(v)) for v in _text(frame, "direction").unique().to_list() if v
         }
     return out
 
 
 def prepare(batch: pl.DataFrame, lookups: dict, today: datetime.date) -> pl.DataFrame:
     """The derived columns the rules read: typed dates, statut, filière, sex, compacted NIR and their checks."""
+    # Columns read as categories (the batched reader) are text again for the rules, one slice at a time.
+    batch = batch.with_columns(pl.col(pl.Categorical).cast(pl.String))
     cols = set(batch.columns)
     derived: list[pl.Expr] = []
     for name in DATE_FIELDS:
@@ -300,7 +306,7 @@ def check(
         rules=[r.code for r, _ in active_rules],
         duration=time.perf_counter() - started,
         columns=labels,
-        matricules=frame.get_column("matricule").unique().to_list() if "matricule" in frame.columns else [],
+        matricules=_text(frame, "matricule").unique().to_list() if "matricule" in frame.columns else [],
     )
 
 
