@@ -78,3 +78,11 @@ def test_who_may_open_the_pages(client, users, findings):
     for role, status in ((Role.MEDIATOR, 403), (Role.HELPDESK, 403), (Role.ADMIN, 200)):
         client.force_login(users[role])
         assert client.get(reverse("findings:overview")).status_code == status
+
+
+def test_the_request_page_shows_the_findings_before_and_after(client, users, findings, dpe):
+    client.force_login(users[Role.HR])
+    client.post(reverse("findings:direction_request", args=[dpe.public_id]))
+    request = InterventionRequest.objects.get()
+    page = client.get(reverse("interventions:request_detail", args=[request.public_id])).content.decode()
+    assert "2 constats ouverts à la demande, 2 aujourd&#x27;hui" in page or "2 constats ouverts à la demande, 2 aujourd'hui" in page
