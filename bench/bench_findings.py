@@ -80,8 +80,12 @@ def pages() -> None:
             [HRManager(label=f"GESTIONNAIRE {n:02}", key=f"name:g{n}", kind="name") for n in range(60)]
         )
         extracts = [
-            Extract.objects.create(kind=ExtractKind.HR_QUALITY, source_name="sirh.csv", as_of=TODAY - datetime.timedelta(days=d),
-                                   recorded_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC))  # fmt: skip
+            Extract.objects.create(
+                kind=ExtractKind.HR_QUALITY,
+                source_name="sirh.csv",
+                as_of=TODAY - datetime.timedelta(days=d),
+                recorded_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC),
+            )  # fmt: skip
             for d in (60, 30, 0)
         ]
         families = list(Family)
@@ -119,11 +123,16 @@ def main() -> None:
     vendor = setup("findings")
     machine_reference()
     path = extract_file(ROWS)
-    print(f"extract: {path.stat().st_size / 1e6:.0f} MB, {ROWS:,} rows, 26 columns (NIR, IBAN, RIB included)", flush=True)
-    out = subprocess.run([sys.executable, __file__, "--child", str(path)], stdout=subprocess.PIPE, text=True, check=True)  # noqa: S603
+    print(
+        f"extract: {path.stat().st_size / 1e6:.0f} MB, {ROWS:,} rows, 26 columns (NIR, IBAN, RIB included)", flush=True
+    )
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(path)], stdout=subprocess.PIPE, text=True, check=True
+    )  # noqa: S603
     seconds, peak_mb, found, read_s, rules = out.stdout.split()
     report_duration(f"all {rules} rules, 1,000,000 rows ({vendor})", float(seconds), target_s=20,
-                    extra=f"(reading {float(read_s):.1f} s; {int(found):,} findings; peak {peak_mb} MB, target ≤ 1024 MB: "
+                    extra=f"(reading {float(read_s):.1f} s; {int(found):,} findings; peak {peak_mb} MB, "
+                          f"target ≤ 1024 MB: "
                           f"{'OK' if int(peak_mb) <= 1024 else 'MISSED'})")  # fmt: skip
     pages()
 

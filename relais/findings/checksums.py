@@ -20,7 +20,7 @@ def compact(expr: pl.Expr) -> pl.Expr:
 
 
 def nir_shape(nir: pl.Expr) -> pl.Expr:
-    """A compacted NIR of the right form: sex, year, month (01–12, 20–42, ≥ 50), department (2A, 2B), 13 digits + key."""
+    """A compacted NIR of the right form: sex, year, month (01–12, 20–42, ≥ 50), department (2A, 2B), key."""
     return nir.str.contains(f"^{NIR_SHAPE.pattern}$")
 
 

@@ -85,7 +85,8 @@ def build(ctx) -> None:
     added = _local_grades(agents)
     busiest = (
         agents.filter(pl.col("direction").is_in(FOLLOWED) & (pl.col("hr_manager") != ""))
-        .group_by("direction", "hr_manager").len().sort(["direction", "len", "hr_manager"], descending=[False, True, False])
+        .group_by("direction", "hr_manager").len()
+        .sort(["direction", "len", "hr_manager"], descending=[False, True, False])
         .group_by("direction", maintain_order=True).head(SLOPPY_PER_DIRECTION)
     )  # fmt: skip
     sloppy = frozenset(busiest.get_column("hr_manager").to_list())

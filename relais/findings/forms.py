@@ -4,7 +4,8 @@ from django import forms
 class JustifyForm(forms.Form):
     reason = forms.CharField(
         label="Pourquoi ce constat est-il justifié ?", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Par exemple : « NIR provisoire en attente de l'INSEE ». N'y écrivez ni NIR ni coordonnées bancaires.",
+        help_text="Par exemple : « NIR provisoire en attente de l'INSEE ». "
+        "N'y écrivez ni NIR ni coordonnées bancaires.",
     )  # fmt: skip
 
     def clean_reason(self):

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL here is assembled from constant identifiers; values always go as parameters.
 """Every write on findings: recording an extract's findings (open, refresh, close), justifying one, and turning a
 direction's HR managers with the most open findings into an intervention request.
 
@@ -48,105 +49,105 @@ def extract_create(*, acting_user, kind: str, source_name: str, as_of: datetime.
     )  # fmt: skip
 
 
+STAGE, LABELS_STAGE, FILES_STAGE = "findings_stage_finding", "findings_stage_manager", "findings_stage_file"
+STAGE_COLUMNS = {"rule": "text", "matricule": "text", "colname": "text", "family": "text", "severity": "text",
+                 "line": "bigint", "message": "text", "hr_label": "text", "direction_fallback": "bigint",
+                 "manager_fallback": "bigint", "public_id": "uuid"}  # fmt: skip
+KEY = 'f.rule = s.rule AND f.matricule = s.matricule AND f."column" = s.colname'
+
+
 def extract_record(*, acting_user, extract: Extract, findings: pl.DataFrame | None = None) -> Extract:
-    """Merge an extract's findings into the followed ones (see the module's rules); in one transaction."""
+    """Merge an extract's findings into the followed ones (see the module's rules); set-based, in one transaction.
+
+    The findings are staged and merged with a few statements (a messy million-row extract may hold as many
+    findings): refresh those seen again, reopen the closed ones among them, insert the new ones, close the open
+    ones this extract did not see. An agent of the referential is filed under their direction and the HR manager
+    the import gave them; a file Relais does not hold (or, for a check alone, a file without an HR manager) under
+    the extract's direction and HR manager, found or created in the HR managers' referential.
+    """
+    from django.db import connection
+
     from relais.findings.inflight import from_parquet
+    from relais.imports import sql
 
     started = time.perf_counter()
     if findings is None:
-        findings = from_parquet(extract.staged) if extract.staged is not None else pl.DataFrame()
-    followed = (
-        findings.filter((pl.col("matricule") != "") & (pl.col("matricule") != MASKED)) if findings.height else findings
-    )
-    followed = (
-        followed.unique(["rule", "matricule", "column"], keep="first", maintain_order=True)
-        if followed.height
-        else followed
-    )
-    if extract.kind == ExtractKind.IMPORT and followed.height:
+        findings = from_parquet(extract.staged) if extract.staged is not None else pl.DataFrame(schema=_SCHEMA)
+    followed = findings.filter((pl.col("matricule") != "") & (pl.col("matricule") != MASKED))
+    followed = followed.unique(["rule", "matricule", "column"], keep="first", maintain_order=True)
+    is_import = extract.kind == ExtractKind.IMPORT
+    if is_import:
         # An applied import has created the directions and services it did not know (its dry run said which):
         # the referential findings were for the dry run to show, there is nothing left to follow.
         followed = followed.filter(~pl.col("rule").is_in(list(CREATED_BY_IMPORTS)))
     as_of = extract.as_of
-    with transaction.atomic():
-        directions = Reference.load().directions
-        matricules = followed.get_column("matricule").unique().to_list() if followed.height else []
-        # An agent of the referential is filed under their direction and the HR manager the import gave them;
-        # a file Relais does not hold (hr_quality) under the extract's values, its HR manager found or created.
-        agents = {}
-        for start in range(0, len(matricules), CHUNK):
-            chunk = matricules[start : start + CHUNK]
-            for matricule, pk, direction_id, manager_id in Agent.objects.filter(matricule__in=chunk).values_list(
-                "matricule", "id", "direction_id", "hr_manager_id"
-            ):
-                agents[matricule] = (pk, direction_id, manager_id)
-        # An import has decided the agents' HR managers itself; a check alone names one for files that have none.
-        resolved = [
-            m for m, (_pk, _d, manager_id) in agents.items() if manager_id or extract.kind == ExtractKind.IMPORT
-        ]
-        unknown = followed.filter(~pl.col("matricule").is_in(resolved)) if followed.height else followed
-        labels = unknown.get_column("hr_manager").unique().to_list() if unknown.height else []
-        known = set(HRManager.objects.values_list("pk", flat=True)) if labels else set()
-        managers = {label: m.pk for label, m in resolve(labels).items() if m is not None} if labels else {}
-        created = {m.pk: m.label for m in HRManager.objects.filter(pk__in=set(managers.values()) - known)}
-        journal_record_rows(acting_user=acting_user, action="hr_manager.import", model=HRManager,
-                            rows=((pk, label, {"constats": str(extract.public_id)}) for pk, label in created.items()))  # fmt: skip
-        existing = {
-            (r, m, c): (pk, status)
-            for pk, r, m, c, status in Finding.objects.values_list("pk", "rule", "matricule", "column", "status")
-        }
-        fresh, refreshed, reopen = [], [], []
-        seen = set()
-        for row in followed.iter_rows(named=True):
-            key = (row["rule"], row["matricule"], row["column"])
-            seen.add(key)
-            if row["matricule"] in agents:
-                agent_id, direction_id, manager_id = agents[row["matricule"]]
-                manager_id = manager_id or managers.get(row["hr_manager"])
-            else:
-                agent_id, direction_id = None, directions.get(fold(row["direction"] or ""))
-                manager_id = managers.get(row["hr_manager"])
-            values = {
-                "family": row["family"], "severity": row["severity"], "line": row["line"],
-                "message": row["message"][:500], "agent_id": agent_id, "direction_id": direction_id,
-                "hr_manager_id": manager_id, "last_extract": extract,
-            }  # fmt: skip
-            if key in existing:
-                pk, status = existing[key]
-                finding = Finding(pk=pk, rule=key[0], matricule=key[1], column=key[2], **values)
-                finding.status = status
-                if status == FindingStatus.CLOSED:
-                    finding.status, finding.closed_at, finding.opened_at = FindingStatus.OPEN, None, as_of
-                    reopen.append(finding)
-                refreshed.append(finding)
-            else:
-                fresh.append(Finding(rule=key[0], matricule=key[1], column=key[2], status=FindingStatus.OPEN,
-                                     opened_at=as_of, first_extract=extract, **values))  # fmt: skip
+    db_date = connection.ops.adapt_datefield_value(as_of)
+    with transaction.atomic(), connection.cursor() as cursor:
         now = timezone.now()
-        for f in fresh:
-            f.created_at = f.updated_at = now
-        Finding.objects.bulk_create(fresh, batch_size=CHUNK)
-        for f in refreshed:
-            f.updated_at = now
-        fields = ["family", "severity", "line", "message", "agent_id", "direction_id", "hr_manager_id", "last_extract",
-                  "updated_at"]  # fmt: skip
-        Finding.objects.bulk_update(refreshed, fields, batch_size=CHUNK)
-        if reopen:
-            Finding.objects.bulk_update(reopen, ["status", "closed_at", "opened_at"], batch_size=CHUNK)
-        # Close what this extract no longer shows: every file when it is full, else only the files it holds.
-        in_file = set(matricules) | (set(findings.get_column("matricule").to_list()) if findings.height else set())
-        if not extract.full and extract.staged_files is not None:
-            in_file |= set(from_parquet(extract.staged_files).get_column("matricule").to_list())
-        to_close = [
-            pk
-            for key, (pk, status) in existing.items()
-            if status == FindingStatus.OPEN and key not in seen and (extract.full or key[1] in in_file)
-        ]
-        for start in range(0, len(to_close), CHUNK):
-            Finding.objects.filter(pk__in=to_close[start : start + CHUNK]).update(
-                status=FindingStatus.CLOSED, closed_at=as_of, updated_at=now
-            )
-        extract.opened, extract.closed = len(fresh) + len(reopen), len(to_close)
+        db_now = connection.ops.adapt_datetimefield_value(now)
+        directions = Reference.load().directions
+        labels = followed.get_column("direction").unique().to_list()
+        fallback = {v: directions.get(fold(v or "")) for v in labels}
+        stage = followed.select(
+            "rule", "matricule", pl.col("column").alias("colname"), "family", "severity", "line",
+            pl.col("message").str.slice(0, 500), pl.col("hr_manager").fill_null("").alias("hr_label"),
+            pl.col("direction").replace_strict(fallback, default=None, return_dtype=pl.Int64)
+            .alias("direction_fallback"),
+            pl.lit(None, dtype=pl.Int64).alias("manager_fallback"),
+        ).with_columns(public_id=sql.new_uuids(followed.height))  # fmt: skip
+        sql.create_stage(cursor, STAGE, STAGE_COLUMNS)
+        sql.load_stage(cursor, STAGE, stage, keys=("rule", "matricule", "colname"))
+        del stage
+        _stage_managers(cursor, acting_user=acting_user, extract=extract, is_import=is_import)
+        agent_manager = (
+            "CASE WHEN a.id IS NOT NULL AND (a.hr_manager_id IS NOT NULL OR %s) THEN a.hr_manager_id "
+            "ELSE s.manager_fallback END"
+        )
+        # Seen again: refreshed (and reopened below when closed); a justified one keeps its state.
+        cursor.execute(
+            f"UPDATE findings_finding SET family = s.family, severity = s.severity, line = s.line, "
+            f"message = s.message, last_extract_id = %s, updated_at = %s, agent_id = a.id, "
+            f"direction_id = COALESCE(a.direction_id, s.direction_fallback), hr_manager_id = {agent_manager} "
+            f"FROM {STAGE} s LEFT JOIN agents_agent a ON a.matricule = s.matricule "
+            f"WHERE {KEY.replace('f.', 'findings_finding.')}",
+            [extract.pk, db_now, is_import],
+        )
+        cursor.execute(
+            "UPDATE findings_finding SET status = %s, closed_at = NULL, opened_at = %s "
+            "WHERE status = %s AND last_extract_id = %s",
+            [FindingStatus.OPEN, db_date, FindingStatus.CLOSED, extract.pk],
+        )
+        reopened = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO findings_finding (public_id, created_at, updated_at, rule, family, severity, matricule, "
+            f'"column", line, message, agent_id, hr_manager_id, direction_id, status, first_extract_id, '
+            f"last_extract_id, opened_at, justification) "
+            f"SELECT s.public_id, %s, %s, s.rule, s.family, s.severity, s.matricule, s.colname, s.line, s.message, "
+            f"a.id, {agent_manager}, COALESCE(a.direction_id, s.direction_fallback), %s, %s, %s, %s, '' "
+            f"FROM {STAGE} s LEFT JOIN agents_agent a ON a.matricule = s.matricule "
+            f"WHERE NOT EXISTS (SELECT 1 FROM findings_finding f WHERE {KEY})",
+            [db_now, db_now, is_import, FindingStatus.OPEN, extract.pk, extract.pk, db_date],
+        )
+        inserted = cursor.rowcount
+        # Not seen by this extract: closed at its date — every file when it is full, else only the files it holds.
+        close = (
+            "UPDATE findings_finding SET status = %s, closed_at = %s, updated_at = %s "
+            "WHERE status = %s AND last_extract_id <> %s"
+        )
+        params = [FindingStatus.CLOSED, db_date, db_now, FindingStatus.OPEN, extract.pk]
+        if not extract.full:
+            files = set(findings.get_column("matricule").to_list())
+            if extract.staged_files is not None:
+                files |= set(from_parquet(extract.staged_files).get_column("matricule").to_list())
+            sql.create_stage(cursor, FILES_STAGE, {"matricule": "text"})
+            held = pl.DataFrame({"matricule": sorted(files)}, schema={"matricule": pl.String})
+            sql.load_stage(cursor, FILES_STAGE, held, keys=("matricule",))
+            close += f" AND matricule IN (SELECT matricule FROM {FILES_STAGE})"
+        cursor.execute(close, params)
+        closed = cursor.rowcount
+        sql.drop_stage(cursor, FILES_STAGE)
+        sql.drop_stage(cursor, STAGE)
+        extract.opened, extract.closed = inserted + reopened, closed
         extract.recorded_at, extract.staged, extract.staged_files = now, None, None
         extract.duration = (extract.duration or 0) + time.perf_counter() - started
         extract.save()
@@ -155,6 +156,38 @@ def extract_record(*, acting_user, extract: Extract, findings: pl.DataFrame | No
                            payload={"fichier": extract.source_name, "constats": extract.findings_count,
                                     "ouverts": extract.opened, "corriges": extract.closed})  # fmt: skip
     return extract
+
+
+_SCHEMA = {"line": pl.Int64, "matricule": pl.String, "column": pl.String, "rule": pl.String, "family": pl.String,
+           "severity": pl.String, "message": pl.String, "direction": pl.String, "hr_manager": pl.String}  # fmt: skip
+
+
+def _stage_managers(cursor, *, acting_user, extract: Extract, is_import: bool) -> None:
+    """HR managers for the staged findings the referential cannot file: found or created by label (journaled)."""
+    from relais.imports import sql
+
+    cursor.execute(
+        f"SELECT DISTINCT s.hr_label FROM {STAGE} s LEFT JOIN agents_agent a ON a.matricule = s.matricule "
+        f"WHERE s.hr_label <> '' AND (a.id IS NULL OR (a.hr_manager_id IS NULL AND NOT %s))",
+        [is_import],
+    )
+    labels = [row[0] for row in cursor.fetchall()]
+    if not labels:
+        return
+    known = set(HRManager.objects.values_list("pk", flat=True))
+    managers = {label: m.pk for label, m in resolve(labels).items() if m is not None}
+    created = {m.pk: m.label for m in HRManager.objects.filter(pk__in=set(managers.values()) - known)}
+    journal_record_rows(acting_user=acting_user, action="hr_manager.import", model=HRManager,
+                        rows=((pk, label, {"constats": str(extract.public_id)})
+                              for pk, label in created.items()))  # fmt: skip
+    ids = pl.DataFrame({"label": list(managers), "manager_id": list(managers.values())},
+                       schema={"label": pl.String, "manager_id": pl.Int64})  # fmt: skip
+    sql.create_stage(cursor, LABELS_STAGE, {"label": "text", "manager_id": "bigint"})
+    sql.load_stage(cursor, LABELS_STAGE, ids, keys=("label",))
+    cursor.execute(
+        f"UPDATE {STAGE} SET manager_fallback = m.manager_id FROM {LABELS_STAGE} m WHERE m.label = {STAGE}.hr_label"
+    )
+    sql.drop_stage(cursor, LABELS_STAGE)
 
 
 def finding_justify(*, acting_user, finding: Finding, reason: str) -> Finding:
@@ -171,7 +204,8 @@ def finding_justify(*, acting_user, finding: Finding, reason: str) -> Finding:
         finding.justified_by, finding.justified_at = acting_user, timezone.now()
         finding.save()
         journal_record(acting_user=acting_user, action="findings.justify", obj=finding,
-                       payload={"regle": finding.rule, "matricule": finding.matricule, "raison": reason[:200]})  # fmt: skip
+                       payload={"regle": finding.rule, "matricule": finding.matricule,
+                                "raison": reason[:200]})  # fmt: skip
     return finding
 
 
@@ -187,15 +221,14 @@ def findings_request_intervention(*, acting_user, direction, top: int = 3):
     managers = top_managers(direction=direction, limit=top)
     if not managers:
         raise ValidationError("Aucun constat ouvert dans cette direction : rien à demander.")
+    plural = "s" if len(managers) > 1 else ""
     names = ", ".join(f"{m['label']} ({m['open']} constat{'s' if m['open'] > 1 else ''})" for m in managers)
     agents = list(Agent.objects.filter(pk__in=[m["agent_id"] for m in managers if m["agent_id"]], direction=direction))
     with transaction.atomic():
         request = intervention_submit(
             acting_user=acting_user,
             direction=direction,
-            title=f"Fiabilité des données RH : accompagner {len(managers)} gestionnaire{'s' if len(managers) > 1 else ''} RH"[
-                :160
-            ],
+            title=f"Fiabilité des données RH : accompagner {len(managers)} gestionnaire{plural} RH",
             goal="Aider les gestionnaires RH qui ont le plus de constats ouverts à corriger et fiabiliser les dossiers "
             "des agents (erreurs de paie évitées).",
             agents=agents,

@@ -42,8 +42,10 @@ STATUTS = [
     "Contractuel CDD",
 ]
 FAULTS = ("nir_key", "civility", "iban", "rib_key", "birth_year", "no_grade", "contract_position", "no_position",
-          "position_over", "grade_filiere", "postcode", "email", "birth_date", "nir_twin", "phone", "contract_over")  # fmt: skip
+          "position_over", "grade_filiere", "postcode", "email", "birth_date", "nir_twin", "phone",
+          "contract_over")  # fmt: skip
 U32 = 4294967296
+RIB_FIELDS = ("bank_code", "branch_code", "account_number", "rib_key")
 
 
 def _pick(values: list, index: pl.Expr) -> pl.Expr:
@@ -77,7 +79,8 @@ def base_frame(rows: int, *, managers: int | None = None) -> pl.DataFrame:
         pl.when(fonctionnaire).then(_pick([g.label for g in grades], grade_index)).otherwise(pl.lit("")).alias("grade"),
         pl.when(fonctionnaire).then(_pick([FILIERE_LABELS[g.filiere] for g in grades], grade_index))
         .otherwise(pl.lit("")).alias("filiere"),
-        pl.when(fonctionnaire).then(_pick([g.category for g in grades], grade_index)).otherwise(pl.lit("")).alias("category"),
+        pl.when(fonctionnaire).then(_pick([g.category for g in grades], grade_index)).otherwise(pl.lit(""))
+        .alias("category"),
     )  # fmt: skip
 
 
@@ -118,7 +121,8 @@ def extract(
     department = (i // 990).mod(95) + 1
     department = pl.when(department == 20).then(pl.lit("2A")).otherwise(_z(department, 2))
     first13 = pl.concat_str([pl.when(pl.col("_male")).then(pl.lit("1")).otherwise(pl.lit("2")), _z(year.mod(100), 2),
-                             _z(month, 2), department, _z(i.mod(990) + 1, 3), _z((i // 94050).mod(999) + 1, 3)])  # fmt: skip
+                             _z(month, 2), department, _z(i.mod(990) + 1, 3),
+                             _z((i // 94050).mod(999) + 1, 3)])  # fmt: skip
     numeric = pl.concat_str([first13.str.slice(0, 5), first13.str.slice(5, 2).replace({"2A": "19", "2B": "18"}),
                              first13.str.slice(7)]).cast(pl.Int64)  # fmt: skip
     nir_key = 97 - numeric.mod(97)
@@ -149,7 +153,7 @@ def extract(
         pl.format("agent{}@paris.fr", i + 100000).alias("work_email"),
         pl.format("750{}", _z(i.mod(20) + 1, 2)).alias("postcode"),
         iban_spaced.alias("iban"),
-        *[expr.alias(name) for expr, name in zip(rib, ("bank_code", "branch_code", "account_number", "rib_key"), strict=True)],
+        *[expr.alias(name) for expr, name in zip(rib, RIB_FIELDS, strict=True)],
     )  # fmt: skip
     # One fault per faulty file.
     frame = frame.with_columns(
@@ -163,7 +167,8 @@ def extract(
         pl.when(fault["birth_year"]).then(d(year + 1, month, dom)).when(fault["birth_date"]).then(pl.lit("31/02/1980"))
         .otherwise(pl.col("birth_date")).alias("birth_date"),
         pl.when(fault["no_grade"] & titulaire).then(pl.lit("")).when(fault["grade_filiere"] & titulaire)
-        .then(pl.when(pl.col("filiere") == "Administrative").then(pl.lit("Adjoint technique")).otherwise(pl.lit("Rédacteur")))
+        .then(pl.when(pl.col("filiere") == "Administrative").then(pl.lit("Adjoint technique"))
+              .otherwise(pl.lit("Rédacteur")))
         .otherwise(pl.col("grade")).alias("grade"),
         pl.when(fault["contract_position"] & contractual).then(pl.lit("Activité"))
         .when(fault["no_position"] & titulaire).then(pl.lit(""))

@@ -49,6 +49,8 @@ from relais.imports.reading import ImportFileError, read_table
 from relais.journal.services import journal_record
 
 BACKGROUND_ROWS = 5000
+# An agents import reads the NIR and bank columns for the HR data-reliability checks only (relais/findings).
+CHECKED_NOTICE = "n'a été ni importé ni enregistré : les contrôles de fiabilité l'ont vérifié au passage, puis oublié."
 MAX_REJECTED_KEPT = 100_000
 # Warnings ride with the examples, read by every report page: fewer are kept (the count stays exact).
 MAX_WARNINGS_KEPT = 10_000
@@ -114,7 +116,8 @@ def read_file(*, kind: str, data: bytes | Path, source: str = "", profile=None) 
                "date_orders": date_orders}  # fmt: skip
     if profile is not None:
         options["profile"] = profile.name
-    return ReadFile(frame=table.frame, options=options, notices=mapping.notices(), read_errors=table.read_errors,
+    notices = [n.replace("n'a été ni lu ni enregistré.", CHECKED_NOTICE) for n in mapping.notices()]
+    return ReadFile(frame=table.frame, options=options, notices=notices, read_errors=table.read_errors,
                     checks=checks)  # fmt: skip
 
 
@@ -336,7 +339,11 @@ def _mapped_read(run: ImportRun, raw: pl.DataFrame, mapping: dict[int, str], dat
         notices.append(
             "Colonnes ignorées car Relais ne conserve pas ces données (NIR, coordonnées bancaires) : "
             + ", ".join(f"« {h} »" for h in forbidden)
-            + ". Leur contenu n'a été ni lu ni enregistré."
+            + (
+                ". Leur contenu " + CHECKED_NOTICE
+                if run.kind == ImportKind.AGENTS
+                else ". Leur contenu n'a été ni lu ni enregistré."
+            )
         )
     return ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors)
 

@@ -109,11 +109,19 @@ def _foreign_finding(foreign, dpe):
     from relais.findings.models import Extract, Finding
 
     manager = HRManager.objects.create(label="LEBRUN Claire", key="name:claire lebrun", kind="name")
-    extract = Extract.objects.create(kind=ExtractKind.HR_QUALITY, source_name="sirh.csv", as_of=datetime.date(2026, 11, 1))
+    extract = Extract.objects.create(
+        kind=ExtractKind.HR_QUALITY, source_name="sirh.csv", as_of=datetime.date(2026, 11, 1)
+    )
     common = {"family": "validity", "severity": "warning", "line": 2, "first_extract": extract, "last_extract": extract,
               "opened_at": extract.as_of, "hr_manager": manager, "column": "Code postal"}  # fmt: skip
-    finding = Finding.objects.create(rule="VAL-CP", matricule=FOREIGN["matricule"], agent=foreign,
-                                     direction=foreign.direction, message=f"Ligne 2 : {FOREIGN['matricule']}", **common)
+    finding = Finding.objects.create(
+        rule="VAL-CP",
+        matricule=FOREIGN["matricule"],
+        agent=foreign,
+        direction=foreign.direction,
+        message=f"Ligne 2 : {FOREIGN['matricule']}",
+        **common,
+    )
     Finding.objects.create(rule="VAL-CP", matricule="100001", direction=dpe, message="Ligne 3", **common)
     return finding, manager
 
@@ -273,7 +281,10 @@ def _probes(w):
         "findings:direction_detail": ("get", _ids(w["directions"])),
         "findings:direction_request": ("post", _ids(w["directions"])),
         "findings:manager_detail": ("get", [[w["dfpe_manager"].public_id]]),
-        "findings:manager_export": ("get", [[w["dfpe_manager"].public_id, "csv"], [w["dfpe_manager"].public_id, "xlsx"]]),
+        "findings:manager_export": (
+            "get",
+            [[w["dfpe_manager"].public_id, "csv"], [w["dfpe_manager"].public_id, "xlsx"]],
+        ),
         "findings:finding_justify": ("post", [[w["finding"].public_id]]),
         "findings:request_assessment": ("get", _ids(w["requests"])),
         # The public API, called with the DPE correspondent's token (every scope): the same rules as the pages.

@@ -35,7 +35,9 @@ def test_findings_pages_are_accessible_and_lead_to_a_request(city, open_page):
     assert_accessible(page, "fiabilité RH")
     page.get_by_role("link", name="DPE").click()
     expect(page.get_by_test_id("open-total")).to_contain_text("6 constats ouverts")
-    expect(page.get_by_role("table", name="Constats ouverts à la date de chaque extraction")).to_contain_text("01/11/2026")
+    expect(page.get_by_role("table", name="Constats ouverts à la date de chaque extraction")).to_contain_text(
+        "01/11/2026"
+    )
     assert_accessible(page, "direction")
     page.get_by_role("link", name="MARTIN Sophie").click()
     expect(page.get_by_role("table")).to_contain_text("colonne « Code postal »")

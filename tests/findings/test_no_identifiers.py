@@ -40,7 +40,7 @@ def _extract(tmp_path) -> tuple[Path, set[str]]:
 
 def _texts_of_tables():
     for model in apps.get_models():
-        fields = [f for f in model._meta.concrete_fields]
+        fields = list(model._meta.concrete_fields)
         names = [f.attname for f in fields]
         for row in model.objects.values_list(*names).iterator():
             for field, value in zip(fields, row, strict=True):

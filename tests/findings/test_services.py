@@ -71,7 +71,8 @@ def test_one_click_turns_the_top_managers_into_a_request_whose_assessment_shows_
         [("MARTIN Sophie", 3), ("DUPONT Luc", 2), ("NGUYEN Anh", 1), ("ROUX Eva", 1)]
     ):
         for k in range(faults):
-            rows.append({**GOOD, "Matricule": f"2{n}{k:03}", "Prénom": f"P{n}{k}", "NIR": "", "Gestionnaire RH": manager,
+            rows.append({**GOOD, "Matricule": f"2{n}{k:03}", "Prénom": f"P{n}{k}", "NIR": "",
+                         "Gestionnaire RH": manager,
                          "Code postal": "7501"})  # fmt: skip
     _record(rows, datetime.date(2026, 10, 1))
     request = findings_request_intervention(acting_user=users[Role.HR], direction=dpe)

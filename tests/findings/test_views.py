@@ -85,4 +85,7 @@ def test_the_request_page_shows_the_findings_before_and_after(client, users, fin
     client.post(reverse("findings:direction_request", args=[dpe.public_id]))
     request = InterventionRequest.objects.get()
     page = client.get(reverse("interventions:request_detail", args=[request.public_id])).content.decode()
-    assert "2 constats ouverts à la demande, 2 aujourd&#x27;hui" in page or "2 constats ouverts à la demande, 2 aujourd'hui" in page
+    assert (
+        "2 constats ouverts à la demande, 2 aujourd&#x27;hui" in page
+        or "2 constats ouverts à la demande, 2 aujourd'hui" in page
+    )

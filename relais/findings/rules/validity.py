@@ -46,7 +46,8 @@ def rib(ctx):
     given = pl.any_horizontal([p != "" for p in parts])
     return [Fault("rib_key", given & ~rib_ok(*parts),
                   "RIB incohérent : code banque (5 chiffres), code guichet (5 chiffres), numéro de compte "
-                  "(11 caractères) et clé (2 chiffres) ne donnent pas cette clé ; vérifiez-les sur le RIB")]  # fmt: skip
+                  "(11 caractères) et clé (2 chiffres) ne donnent pas cette clé ; "
+                  "vérifiez-les sur le RIB")]  # fmt: skip
 
 
 @rule("VAL-DATE", F, E, "Date illisible", ())

@@ -12,7 +12,10 @@ from relais.imports.reading import ImportFileError
 
 
 class Command(BaseCommand):
-    help = "Contrôle la fiabilité des données d'une extraction RH sans l'importer (NIR et coordonnées bancaires lus puis oubliés)."
+    help = (
+        "Contrôle la fiabilité des données d'une extraction RH sans l'importer "
+        "(NIR et coordonnées bancaires lus puis oubliés)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
