@@ -101,7 +101,8 @@ class CheckResult:
     rules: list[str]  # the codes that ran
     duration: float
     columns: dict[str, str]  # field -> header, of the columns the checks read
-    matricules: list[str] = field(default_factory=list)  # the files of the extract (a partial one closes only theirs)
+    matricules: pl.Series | None = None  # the files of the extract (a partial one closes only theirs)
+    systematic: list[dict] = field(default_factory=list)  # {rule, column, lines, example}: reported once, not per file
 
     def counts(self) -> dict:
         f = self.findings
@@ -110,6 +111,7 @@ class CheckResult:
             "severity": dict(f.group_by("severity").len().iter_rows()),
             "rule": dict(f.group_by("rule").len().iter_rows()),
             "lines": f.get_column("line").n_unique() if f.height else 0,
+            "systematic": self.systematic,
         }
 
 
@@ -225,13 +227,30 @@ def _message(header: str, text) -> pl.Expr:
     )  # fmt: skip
 
 
-def _emit(batch: pl.DataFrame, rule: Rule, severity: str, ctx: Context, labels: dict[str, str]) -> list[pl.DataFrame]:
+# A rule that fails on this share of a file's lines (and on more than SYSTEMATIC_MIN of them) points at the column,
+# not at the files: a phone column written in another format, a grade list from another employer. It is reported
+# once for the extract ("défaut systématique") instead of as a finding per file, which no HR manager could work
+# through and which would only bury the real faults.
+SYSTEMATIC_SHARE = 0.2
+SYSTEMATIC_MIN = 1000
+
+
+def _emit(batch, rule: Rule, severity: str, ctx: Context, labels: dict[str, str], systematic: dict) -> list:
     out = []
     for fault in rule.find(ctx):
         header = labels.get(fault.column, LABELS.get(fault.column, fault.column))
-        rows = batch.filter(fault.mask.fill_null(False))
-        if rows.height == 0:
+        mask = fault.mask.fill_null(False)
+        key = (rule.code, header)
+        count = int(batch.select(mask.sum()).item())
+        if count == 0:
             continue
+        if key in systematic or (count > SYSTEMATIC_MIN and count > SYSTEMATIC_SHARE * batch.height):
+            entry = systematic.setdefault(key, {"rule": rule.code, "column": header, "lines": 0, "example": ""})
+            entry["lines"] += count
+            if not entry["example"]:
+                entry["example"] = batch.filter(mask).head(1).select(_message(header, fault.text)).item()
+            continue
+        rows = batch.filter(mask)
         out.append(
             rows.select(
                 pl.col(LINE).cast(pl.Int64).alias("line"),
@@ -275,6 +294,7 @@ def check(
     ctx.extra["lookups"] = lookups
     parts: list[pl.DataFrame] = []
     keys: list[pl.DataFrame] = []
+    systematic: dict[tuple[str, str], dict] = {}
     local = [(r, s) for r, s in active_rules if r.row_local]
     global_rules = [(r, s) for r, s in active_rules if not r.row_local]
     for start in range(0, max(frame.height, 1), batch_rows):
@@ -285,7 +305,7 @@ def check(
                 .alias("matricule")
             )  # fmt: skip
         for rule, severity in local:
-            parts.extend(_emit(batch, rule, severity, ctx, labels))
+            parts.extend(_emit(batch, rule, severity, ctx, labels, systematic))
         if global_rules:
             from relais.findings.rules.uniqueness import keys_of
 
@@ -299,6 +319,13 @@ def check(
         for rule, severity in global_rules:
             parts.extend(find_duplicates(whole, rule, severity, labels))
     findings = pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=SCHEMA)
+    del parts
+    if systematic:  # slices checked before a rule turned out systematic gave findings of it: left out too
+        findings = findings.filter(
+            ~pl.concat_str([pl.col("rule"), pl.col("column")], separator="\x1f").is_in(
+                [f"{r}\x1f{c}" for r, c in systematic]
+            )
+        )
     findings = findings.sort("line", "rule", "column")
     return CheckResult(
         findings=findings,
@@ -306,7 +333,10 @@ def check(
         rules=[r.code for r, _ in active_rules],
         duration=time.perf_counter() - started,
         columns=labels,
-        matricules=_text(frame, "matricule").unique().to_list() if "matricule" in frame.columns else [],
+        matricules=_text(frame, "matricule").unique()
+        if "matricule" in frame.columns
+        else pl.Series([], dtype=pl.String),
+        systematic=sorted(systematic.values(), key=lambda e: -e["lines"]),
     )
 
 

@@ -139,3 +139,18 @@ def test_administrators_switch_rules_off_or_change_their_severity():
     findings = run([{**GOOD, "Code postal": "7501", "Grade": ""}])
     assert "VAL-CP" not in findings.get_column("rule").to_list()
     assert findings.filter(findings["rule"] == "COMP-GRADE")["severity"].to_list() == ["info"]
+
+
+def test_a_rule_failing_on_a_whole_column_is_one_systematic_fault_not_a_finding_per_file():
+    from relais.findings.engine import check
+    from relais.findings.reading import read_for_checks
+    from tests.findings.helpers import TODAY, csv_of
+
+    rows = [{**GOOD, "Matricule": str(200000 + n), "Prénom": f"P{n}", "NIR": "", "Téléphone professionnel": "01 40 12",
+             "Code postal": "7501" if n == 7 else "75011"} for n in range(1500)]  # fmt: skip
+    frame, labels = read_for_checks(csv_of(rows))
+    result = check(frame, labels, today=TODAY)
+    assert "VAL-TEL" not in result.findings.get_column("rule").to_list()
+    assert [(s["rule"], s["column"], s["lines"]) for s in result.systematic] == [
+        ("COMP-NIR", "NIR", 1500), ("VAL-TEL", "Téléphone professionnel", 1500)]  # fmt: skip
+    assert result.findings.filter(result.findings["rule"] == "VAL-CP")["line"].to_list() == [9]

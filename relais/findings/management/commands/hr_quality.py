@@ -52,6 +52,11 @@ class Command(BaseCommand):
             Path(options["json_out"]).write_text(
                 json.dumps({"findings": rows}, ensure_ascii=False, indent=1), encoding="utf-8"
             )
+        for entry in result.systematic:
+            self.stderr.write(
+                f"Défaut systématique : {entry['rule']}, colonne « {entry['column']} », {entry['lines']} lignes "
+                f"(signalé une fois, pas dossier par dossier). Exemple : {entry['example']}"
+            )
         for line in findings.head(50).get_column("message").to_list():
             self.stderr.write(line)
         recorded = ""
