@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from relais.findings.models import CadreEmplois, Extract, Grade, RuleSetting
@@ -26,10 +27,25 @@ class GradeAdmin(admin.ModelAdmin):
     search_fields = ["label", "aliases"]
 
 
+class RuleSettingForm(forms.ModelForm):
+    code = forms.ChoiceField(label="règle", choices=())
+
+    class Meta:
+        model = RuleSetting
+        fields = ["code", "enabled", "severity"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [
+            (r.code, f"{r.code} — {r.title}") for r in sorted(REGISTRY.values(), key=lambda r: r.code)
+        ]
+
+
 @admin.register(RuleSetting)
 class RuleSettingAdmin(admin.ModelAdmin):
     """Switch a rule off or change its severity; each change is journaled."""
 
+    form = RuleSettingForm
     list_display = ["code", "title", "enabled", "severity"]
     list_editable = ["enabled", "severity"]
 
@@ -39,10 +55,6 @@ class RuleSettingAdmin(admin.ModelAdmin):
         return rule.title if rule else "(règle inconnue)"
 
     def save_model(self, request, obj, form, change):
-        from django.core.exceptions import ValidationError
-
-        if obj.code not in REGISTRY:
-            raise ValidationError(f"Règle inconnue : {obj.code}.")
         super().save_model(request, obj, form, change)
         journal_record(acting_user=request.user, action="findings.rule_setting", obj=obj,
                        payload={"regle": obj.code, "active": obj.enabled, "gravite": obj.severity})  # fmt: skip

@@ -89,3 +89,17 @@ def test_the_request_page_shows_the_findings_before_and_after(client, users, fin
         "2 constats ouverts à la demande, 2 aujourd&#x27;hui" in page
         or "2 constats ouverts à la demande, 2 aujourd'hui" in page
     )
+
+
+def test_an_administrator_switches_a_rule_off_in_the_admin_and_it_is_journaled(client, users):
+    from relais.findings.models import RuleSetting
+    from relais.journal.models import Entry
+
+    client.force_login(users[Role.ADMIN])
+    response = client.post(reverse("admin:findings_rulesetting_add"), {"code": "VAL-TEL", "severity": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    setting = RuleSetting.objects.get()
+    assert (setting.code, setting.enabled) == ("VAL-TEL", False)
+    assert Entry.objects.get(action="findings.rule_setting").payload["regle"] == "VAL-TEL"
+    page = client.get(reverse("admin:findings_grade_changelist"), {"q": "adjoint technique principal"}).content.decode()
+    assert "Adjoint technique principal de 2e classe" in page
