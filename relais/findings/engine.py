@@ -70,7 +70,8 @@ class Reference:
         for key, aliases, label, filiere, category in rows:
             for k in {key, *(grade_key(a) for a in aliases.splitlines() if a.strip())}:
                 grades.setdefault(k, []).append((filiere, category, label))
-        return cls(directions, services, grades)
+        # An empty table (flushed, never loaded) is not "no grade exists": the shipped table stands in for it.
+        return cls(directions, services, grades or shipped_grades())
 
 
 def shipped_grades() -> dict[str, list[tuple[str, str, str]]]:
