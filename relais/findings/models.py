@@ -145,7 +145,10 @@ class Finding(PublicIdModel, TimestampedModel):
     family = models.CharField("famille", max_length=16, choices=Family.choices)
     severity = models.CharField("gravité", max_length=16, choices=Severity.choices)
     matricule = models.CharField("matricule", max_length=32)
-    column = models.CharField("colonne", max_length=200, help_text="L'en-tête tel que l'extraction l'écrit.")
+    # "column" is a reserved word in SQL: its own name in the table spares every query the quotes.
+    column = models.CharField(
+        "colonne", max_length=200, db_column="column_header", help_text="L'en-tête tel que l'extraction l'écrit."
+    )
     line = models.PositiveIntegerField("ligne (dernière extraction)")
     message = models.CharField("constat", max_length=500)
     agent = models.ForeignKey("agents.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -53,7 +53,7 @@ STAGE, LABELS_STAGE, FILES_STAGE = "findings_stage_finding", "findings_stage_man
 STAGE_COLUMNS = {"rule": "text", "matricule": "text", "colname": "text", "family": "text", "severity": "text",
                  "line": "bigint", "message": "text", "hr_label": "text", "direction_fallback": "bigint",
                  "manager_fallback": "bigint", "public_id": "uuid"}  # fmt: skip
-KEY = 'f.rule = s.rule AND f.matricule = s.matricule AND f."column" = s.colname'
+KEY = "f.rule = s.rule AND f.matricule = s.matricule AND f.column_header = s.colname"
 
 
 def extract_record(*, acting_user, extract: Extract, findings: pl.DataFrame | None = None) -> Extract:
@@ -120,7 +120,7 @@ def extract_record(*, acting_user, extract: Extract, findings: pl.DataFrame | No
         reopened = cursor.rowcount
         cursor.execute(
             f"INSERT INTO findings_finding (public_id, created_at, updated_at, rule, family, severity, matricule, "
-            f'"column", line, message, agent_id, hr_manager_id, direction_id, status, first_extract_id, '
+            f"column_header, line, message, agent_id, hr_manager_id, direction_id, status, first_extract_id, "
             f"last_extract_id, opened_at, justification) "
             f"SELECT s.public_id, %s, %s, s.rule, s.family, s.severity, s.matricule, s.colname, s.line, s.message, "
             f"a.id, {agent_manager}, COALESCE(a.direction_id, s.direction_fallback), %s, %s, %s, %s, '' "

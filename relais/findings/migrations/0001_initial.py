@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('family', models.CharField(choices=[('validity', 'Validité'), ('consistency', 'Cohérence'), ('completeness', 'Complétude'), ('timeliness', 'Actualité'), ('uniqueness', 'Unicité'), ('referential', 'Référentiel')], max_length=16, verbose_name='famille')),
                 ('severity', models.CharField(choices=[('error', 'Erreur'), ('warning', 'Avertissement'), ('info', 'Information')], max_length=16, verbose_name='gravité')),
                 ('matricule', models.CharField(max_length=32, verbose_name='matricule')),
-                ('column', models.CharField(help_text="L'en-tête tel que l'extraction l'écrit.", max_length=200, verbose_name='colonne')),
+                ('column', models.CharField(db_column='column_header', help_text="L'en-tête tel que l'extraction l'écrit.", max_length=200, verbose_name='colonne')),
                 ('line', models.PositiveIntegerField(verbose_name='ligne (dernière extraction)')),
                 ('message', models.CharField(max_length=500, verbose_name='constat')),
                 ('status', models.CharField(choices=[('open', 'Ouvert'), ('closed', 'Corrigé'), ('justified', 'Justifié')], default='open', max_length=16, verbose_name='état')),
