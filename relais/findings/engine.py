@@ -21,7 +21,6 @@ import polars as pl
 from relais.core.text import fold
 from relais.findings import checksums
 from relais.findings.columns import LABELS, PREFIX
-from relais.findings.enums import Severity
 from relais.findings.grades import grade_key, shipped_rows
 from relais.findings.rules import REGISTRY, Context, Rule
 from relais.imports.agents import FILIERES, STATUTS
@@ -114,10 +113,6 @@ class CheckResult:
             "lines": f.get_column("line").n_unique() if f.height else 0,
             "systematic": self.systematic,
         }
-
-
-def _per_value(series: pl.Series, fn, dtype) -> dict:
-    return {v: fn(v) for v in series.unique().to_list() if v is not None}
 
 
 def _norm(frame: pl.DataFrame) -> pl.DataFrame:
@@ -292,7 +287,6 @@ def check(
         if enabled and rule.applies(ctx):
             active_rules.append((rule, severity or rule.severity))
     lookups = _lookups(frame, reference, today)
-    ctx.extra["lookups"] = lookups
     parts: list[pl.DataFrame] = []
     keys: list[pl.DataFrame] = []
     systematic: dict[tuple[str, str], dict] = {}
@@ -339,6 +333,3 @@ def check(
         else pl.Series([], dtype=pl.String),
         systematic=sorted(systematic.values(), key=lambda e: -e["lines"]),
     )
-
-
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}

@@ -9,7 +9,7 @@ import io
 
 import polars as pl
 
-from relais.findings.columns import PREFIX, check_columns
+from relais.findings.columns import PREFIX, check_columns, check_field
 from relais.findings.engine import CheckResult, check
 
 SHOWN = 200  # findings kept on the run for its page; all of them are staged
@@ -22,14 +22,8 @@ def extra_columns(headers: list[str], taken) -> dict[int, str]:
 def run_checks(frame: pl.DataFrame, labels: dict[str, str], headers: list[str]) -> CheckResult:
     """The checks on a read frame: import fields by name, extra columns as `__chk_<field>` (their headers from
     `headers` by the extra selection made on them)."""
-    extra = {PREFIX + f: h for h in headers if h for f in [_field_of(h)] if f}
-    return check(frame, {**labels, **{k[len(PREFIX) :]: v for k, v in extra.items()}})
-
-
-def _field_of(header: str) -> str | None:
-    from relais.findings.columns import check_field
-
-    return check_field(header)
+    extra = {field: header for header in headers if (field := check_field(header))}
+    return check(frame, {**extra, **labels})
 
 
 def without_extra(frame: pl.DataFrame) -> pl.DataFrame:

@@ -183,12 +183,12 @@ def extract(
         .alias("work_email"),
         pl.when(fault["phone"]).then(pl.lit("01 40 2")).otherwise(pl.col("work_phone")).alias("work_phone"),
     )  # fmt: skip
-    if "grade_filiere" in FAULTS:  # a grade of the other filière keeps its catégorie right (one fault only)
-        frame = frame.with_columns(
-            pl.when(fault["grade_filiere"] & titulaire)
-            .then(pl.when(pl.col("filiere") == "Administrative").then(pl.lit("C")).otherwise(pl.lit("B")))
-            .otherwise(pl.col("category")).alias("category")
-        )  # fmt: skip
+    # A grade of the other filière keeps its catégorie right: one fault only.
+    frame = frame.with_columns(
+        pl.when(fault["grade_filiere"] & titulaire)
+        .then(pl.when(pl.col("filiere") == "Administrative").then(pl.lit("C")).otherwise(pl.lit("B")))
+        .otherwise(pl.col("category")).alias("category")
+    )  # fmt: skip
     return frame.select([pl.col(name).alias(header) for name, header in HEADERS.items() if name in frame.columns])
 
 
