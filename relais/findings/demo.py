@@ -30,18 +30,18 @@ FOLLOWED = ("DPE", "DFPE")
 
 def _local_grades(agents: pl.DataFrame) -> int:
     """The city's grades missing from the national table, added under local cadres (as an administrator would)."""
-    known = set(Grade.objects.values_list("key", flat=True))
+    known = set(Grade.objects.values_list("key", "cadre__filiere"))
     added = 0
     rows = agents.filter(pl.col("grade") != "").select("grade", "filiere_value", "category").unique().rows()
     for grade, filiere, category in sorted(rows):
-        if grade_key(grade) in known or not filiere:
+        if (grade_key(grade), filiere) in known or not filiere:
             continue
         cadre, _ = CadreEmplois.objects.get_or_create(
             filiere=filiere, name=f"Corps de la Ville de Paris ({Filiere(filiere).label.lower()}, {category or 'C'})",
             defaults={"category": category or "C", "source": "Ajout local (démonstration)"},
         )  # fmt: skip
         Grade.objects.get_or_create(cadre=cadre, label=grade)
-        known.add(grade_key(grade))
+        known.add((grade_key(grade), filiere))
         added += 1
     return added
 

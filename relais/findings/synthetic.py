@@ -107,8 +107,9 @@ def extract(
     frame = base.with_columns(kind.alias("_fault"), (i.mod(2) == 0).alias("_male"))
     fault = {name: pl.col("_fault") == n for n, name in enumerate(FAULTS)}
 
-    # Names, then birth dates, follow the row number so that no two files are one person by accident.
-    q = i // (len(LAST) * len(FIRST))
+    # No two files one person by accident: the generated names repeat every 660 rows, and within one name the birth
+    # date index moves on by one each time; files named from elsewhere (the demo) get scattered dates.
+    q = (i // (len(LAST) * len(FIRST)) + i.mod(len(LAST) * len(FIRST)) * 7919).mod(14112)
     year = 1962 + q.mod(42)
     month = (q // 42).mod(12) + 1
     dom = (q // 504).mod(28) + 1

@@ -33,8 +33,10 @@ def _extract(tmp_path) -> tuple[Path, set[str]]:
     for column in ("NIR", "IBAN", "Numéro de compte"):
         for value in frame.get_column(column).to_list():
             secrets.add(re.sub(r"\s", "", value))
-    secrets |= {v for v in frame.get_column("Date de naissance").to_list() if v != "31/02/1980"}
-    secrets |= {datetime.datetime.strptime(v, "%d/%m/%Y").date().isoformat() for v in secrets if "/" in v}
+    # Birth dates, unless one happens to be some file's entry date (which the import keeps, rightly).
+    entries = set(frame.get_column("Date d'entrée").to_list())
+    births = {v for v in frame.get_column("Date de naissance").to_list() if v != "31/02/1980"} - entries
+    secrets |= births | {datetime.datetime.strptime(v, "%d/%m/%Y").date().isoformat() for v in births}
     return path, secrets
 
 
