@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from relais.accounts.permissions import can_list_agents
 from relais.fieldwork.permissions import can_record_fieldwork, can_view_team_activities
+from relais.findings.permissions import can_view_findings
 from relais.helpdesk.permissions import can_use_helpdesk
 from relais.imports.permissions import can_import
 from relais.insights.permissions import can_view_dashboards
@@ -35,6 +36,7 @@ ENTRIES = [
     Entry("Équipe", "team:home", can_manage_team),
     Entry("Assistance", "helpdesk:ticket_list", can_use_helpdesk),
     Entry("Interventions", "interventions:request_list", lambda u: can_request_intervention(u) or can_triage(u)),
+    Entry("Fiabilité RH", "findings:overview", can_view_findings),
     Entry("Guides", "knowledge:article_list", lambda user: True),
     Entry("Imports", "imports:run_list", can_import),
     Entry("Indicateurs", "insights:adoption", can_view_dashboards),

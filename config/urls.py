@@ -24,4 +24,5 @@ urlpatterns = [
     path("competences/", include("relais.skills.urls")),
     path("api/v1/", include("relais.api.urls")),
     path("diagnostic/", include("relais.diagnostic.urls")),
+    path("fiabilite-rh/", include("relais.findings.urls")),
 ]

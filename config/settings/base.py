@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "relais.api",
     "relais.diagnostic",
     "relais.retention",
+    "relais.findings",
 ]
 
 MIDDLEWARE = [

@@ -14,8 +14,11 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 # Data Relais must never hold (DOMAIN.md §6, décret 2019-341): the NIR and bank details. A column
 # whose folded header holds one of these words, or one of these phrases, is dropped unread.
-FORBIDDEN_WORDS = frozenset({"nir", "iban", "rib", "bic", "secu", "nss", "insee", "bancaire", "bancaires", "banque"})
-FORBIDDEN_PHRASES = ("securite sociale", "numero social", "compte bancaire", "domiciliation", "social security")
+FORBIDDEN_WORDS = frozenset(
+    {"nir", "iban", "rib", "bic", "secu", "nss", "insee", "bancaire", "bancaires", "banque", "guichet", "swift"}
+)
+FORBIDDEN_PHRASES = ("securite sociale", "numero social", "compte bancaire", "domiciliation", "social security",
+                     "numero de compte", "n de compte", "no de compte", "num compte")  # fmt: skip
 
 
 def header_key(header: str) -> str:

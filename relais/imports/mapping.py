@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from relais.findings.columns import check_columns, check_field
 from relais.imports import adoption
 from relais.imports.columns import (
     AGENT_FIELDS,
@@ -124,7 +125,11 @@ def read_raw(*, kind: str, data: bytes | Path, source: str = "") -> RawRead:
     known = _known_keys(kind, extra)
 
     def select(headers: list[str]) -> dict[int, str]:
-        return {i: f"c{i}" for i, h in enumerate(headers) if h and not is_forbidden(h)}
+        # The HR data-reliability checks' extra columns (NIR, bank details, birth date…) are read under their own
+        # names for the checks run at upload, and dropped before anything is staged (relais/findings/inflight.py).
+        extra = check_columns(headers) if kind == ImportKind.AGENTS else {}
+        plain = {i: f"c{i}" for i, h in enumerate(headers) if h and not is_forbidden(h) and i not in extra}
+        return {**plain, **extra}
 
     def count(cells: list[str]) -> int:
         return sum(1 for cell in cells if cell and header_key(cell) in known)
@@ -202,6 +207,11 @@ def propose(raw: RawRead, *, kind: str, profile=None) -> Proposal:
             continue
         if is_forbidden(header):
             forbidden.append(header)
+            continue
+        if kind == ImportKind.AGENTS and check_field(header):
+            # Read for the HR data-reliability checks only, never imported nor staged: known, so certain, and
+            # shown without samples.
+            columns.append(Column(index, header, header_key(header), [], IGNORE, True))
             continue
         key = header_key(header)
         target = remembered.get(key) or extra.get(key) or builtin.get(key) or (IGNORE if key in unused else None)

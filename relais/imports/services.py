@@ -20,6 +20,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
+from relais.findings import inflight
 from relais.imports import adoption, agents, identifiers, locks, pix
 from relais.imports.columns import (
     AGENT_FIELDS,
@@ -51,6 +52,8 @@ from relais.journal.services import journal_record
 BACKGROUND_ROWS = 5000
 # Columns whose own check refuses a NIR-shaped value with a message of its own (the line is rejected).
 SCREENED_ELSEWHERE = {ImportKind.AGENTS: ("matricule",)}
+# An agents import reads the NIR and bank columns for the HR data-reliability checks only (relais/findings).
+CHECKED_NOTICE = "n'a été ni importé ni enregistré : les contrôles de fiabilité l'ont vérifié au passage, puis oublié."
 MAX_REJECTED_KEPT = 100_000
 # Warnings ride with the examples, read by every report page: fewer are kept (the count stays exact).
 MAX_WARNINGS_KEPT = 10_000
@@ -65,6 +68,7 @@ class ReadFile:
     options: dict = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     read_errors: list[list] = field(default_factory=list)
+    checks: object = None  # relais.findings.engine.CheckResult: the HR data-reliability checks run in flight
 
 
 def read_file(*, kind: str, data: bytes | Path, source: str = "", profile=None) -> ReadFile:
@@ -116,17 +120,23 @@ def _read_file(*, kind: str, data: bytes | Path, source: str = "", profile=None)
         missing = missing_required(mapping, AGENT_FIELDS)
         if missing:
             raise ImportFileError(required_message(missing, AGENT_FIELDS))
-        return mapping.keep
+        # The HR data-reliability checks read a few more columns (NIR, bank details, birth date…) in the same
+        # pass over the file; they are dropped right after the checks (relais/findings/inflight.py).
+        return {**mapping.keep, **inflight.extra_columns(headers, mapping.keep)}
 
     table = read_table(data, select)
     if table.frame.height == 0 and not table.read_errors:
         raise ImportFileError("Le fichier ne contient aucune ligne de données sous la ligne d'en-tête.")
     mapping = holder["mapping"]
+    checks = inflight.run_checks(table.frame, mapping.labels, table.headers)
+    table.frame = inflight.without_extra(table.frame)
     options = {"format": table.description, "columns": mapping.labels, "ignored_columns": mapping.dropped,
                "date_orders": date_orders}  # fmt: skip
     if profile is not None:
         options["profile"] = profile.name
-    return ReadFile(frame=table.frame, options=options, notices=mapping.notices(), read_errors=table.read_errors)
+    notices = [n.replace("n'a été ni lu ni enregistré.", CHECKED_NOTICE) for n in mapping.notices()]
+    return ReadFile(frame=table.frame, options=options, notices=notices, read_errors=table.read_errors,
+                    checks=checks)  # fmt: skip
 
 
 def _checksum(data: bytes | Path) -> str:
@@ -257,6 +267,8 @@ def import_run_start(
                 }  # fmt: skip
             )
             run.source = raw.source
+            if kind == ImportKind.AGENTS:
+                _check_raw(run, raw, proposal.mapping())
             if not proposal.certain or proposal.profile:  # a profile is offered, applied once accepted
                 run.status, run.phase = ImportStatus.MAPPING, ""
                 run.options["proposal"] = proposal.as_json()
@@ -264,6 +276,7 @@ def import_run_start(
                 run.staged_data = _to_parquet(raw.table.frame)
                 run.duration = time.perf_counter() - started
                 run.save()
+                _keep_findings(run)
                 return run
             read = _mapped_read(run, raw.table.frame, proposal.mapping(), _orders_by_field(proposal))
         else:
@@ -275,6 +288,54 @@ def import_run_start(
         return run
     _stage_and_analyse(run, read, started)
     return run
+
+
+def _check_raw(run: ImportRun, raw, mapping: dict[int, str]) -> None:
+    """The checks on a page upload, with the columns as proposed; the extra columns dropped before staging."""
+    frame = raw.table.frame
+    mapped = mapped_frame(frame, mapping)
+    extra = [c for c in frame.columns if c.startswith(inflight.PREFIX)]
+    labels = {name: raw.headers[i] for i, name in mapping.items() if name != IGNORE}
+    result = inflight.run_checks(pl.concat([mapped, frame.select(extra)], how="horizontal"), labels, raw.headers)
+    raw.table.frame = inflight.without_extra(frame)
+    run.options["findings"] = inflight.summary(result)
+    run._findings = result
+
+
+def _keep_findings(run: ImportRun) -> None:
+    """Stage the findings of a run read just now (recorded when it is applied)."""
+    from relais.findings.enums import ExtractKind
+    from relais.findings.services import extract_create
+
+    result = getattr(run, "_findings", None)
+    if result is None or run.pk is None:
+        return
+    run._findings = None
+    extract_create(acting_user=run.created_by, kind=ExtractKind.IMPORT, source_name=run.file_name,
+                   as_of=run.as_of or timezone.localdate(), findings=result.findings, rows=result.rows,
+                   full=run.mode == ImportMode.FULL, import_run=run, counts=run.options["findings"]["counts"],
+                   matricules=result.matricules)  # fmt: skip
+
+
+def _record_findings(run: ImportRun, acting_user, read: ReadFile) -> None:
+    """An applied agents import records its findings: those checked in flight, or those staged at upload."""
+    from relais.findings.enums import ExtractKind
+    from relais.findings.models import Extract
+    from relais.findings.services import extract_create, extract_record
+
+    if read.checks is not None:
+        result = read.checks
+        extract = extract_create(acting_user=acting_user, kind=ExtractKind.IMPORT, source_name=run.file_name,
+                                 as_of=run.as_of, findings=result.findings, rows=result.rows,
+                                 full=run.mode == ImportMode.FULL, import_run=run,
+                                 counts=run.options.get("findings", {}).get("counts", {}),
+                                 matricules=result.matricules)  # fmt: skip
+        extract_record(acting_user=acting_user, extract=extract, findings=result.findings)
+        return
+    extract = Extract.objects.filter(import_run=run, recorded_at__isnull=True).first()
+    if extract is not None:
+        extract.as_of = run.as_of or extract.as_of
+        extract_record(acting_user=acting_user, extract=extract)
 
 
 def _orders_by_field(proposal) -> dict[str, str]:
@@ -304,7 +365,11 @@ def _mapped_read(run: ImportRun, raw: pl.DataFrame, mapping: dict[int, str], dat
         notices.append(
             "Colonnes ignorées car Relais ne conserve pas ces données (NIR, coordonnées bancaires) : "
             + ", ".join(f"« {h} »" for h in forbidden)
-            + ". Leur contenu n'a été ni lu ni enregistré."
+            + (
+                ". Leur contenu " + CHECKED_NOTICE
+                if run.kind == ImportKind.AGENTS
+                else ". Leur contenu n'a été ni lu ni enregistré."
+            )
         )
     return _screened(ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors), run.kind)
 
@@ -324,6 +389,7 @@ def _stage_and_analyse(run: ImportRun, read: ReadFile, started: float) -> None:
     run.duration = (run.duration or 0) + time.perf_counter() - started
     with transaction.atomic():
         run.save()
+        _keep_findings(run)
         if run.rows_total > BACKGROUND_ROWS:
             from relais.imports.tasks import import_run_process
 
@@ -498,7 +564,7 @@ def _apply(
                 _record_plan(run, result, fresh.read_errors)
                 if run.count_rejected and not run.applied_valid_rows_only:
                     raise agents.ImportBlocked(_blocked_message(run.count_rejected))
-            _write(run=run, acting_user=acting_user, result=result, started=started)
+            _write(run=run, acting_user=acting_user, result=result, read=read, started=started)
     except locks.ImportLockBusy as exc:
         raise agents.ImportBlocked(str(exc)) from exc
     finally:
@@ -507,7 +573,7 @@ def _apply(
     return run
 
 
-def _write(*, run: ImportRun, acting_user, result, started: float) -> None:
+def _write(*, run: ImportRun, acting_user, result, read: ReadFile, started: float) -> None:
     """The write of a plan, inside the caller's transaction (which holds the kind's lock)."""
     if connection.vendor == "postgresql":
         # All or nothing still holds; only the wait for the disk at commit is skipped (a server crash in
@@ -526,6 +592,8 @@ def _write(*, run: ImportRun, acting_user, result, started: float) -> None:
     run.staged_data = None
     run.duration = (run.duration or 0) + time.perf_counter() - started
     run.save()
+    if run.kind == ImportKind.AGENTS:
+        _record_findings(run, acting_user, read)
     journal_record(
         acting_user=acting_user,
         action="import.apply",
@@ -602,6 +670,8 @@ def import_file(
     )
     try:
         read = read_file(kind=kind, data=data, source=source, profile=profile)
+        if read.checks is not None:
+            run.options["findings"] = inflight.summary(read.checks)
         file_as_of = read.options.pop("as_of", None)
         run.options.update(read.options)
         run.source = read.options.get("source", source)

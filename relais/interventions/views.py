@@ -87,6 +87,16 @@ def request_create(request):
     return render(request, "interventions/request_form.html", {"form": form})
 
 
+def _findings_assessment(user, item):
+    """A request made from HR data-reliability findings: its HR managers' open findings then and now.
+
+    The one read of an area above this one (docs/architecture.md): findings make requests, and the request's
+    assessment is where a directorate looks for their effect."""
+    from relais.findings.selectors import request_assessment
+
+    return request_assessment(user=user, request=item)
+
+
 def request_detail(request, public_id):
     item = _get(request, public_id)
     user = request.user
@@ -100,6 +110,7 @@ def request_detail(request, public_id):
         "agents_listed": item.agents.count(),
         "population_size": selectors.population(item).count(),
         "assessments": selectors.before_after(item),
+        "findings": _findings_assessment(user, item),
         "comments": list(item.comments.select_related("author")),
         "can_triage": permissions.can_triage(user, item),
         "can_schedule": permissions.can_schedule(user, item),

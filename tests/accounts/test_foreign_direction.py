@@ -108,6 +108,32 @@ RENDERS_NO_AGENT = {
 }
 
 
+def _foreign_finding(foreign, dpe):
+    """An HR data-reliability finding on the foreign agent's file, with an HR manager who also has a DPE file."""
+    import datetime
+
+    from relais.agents.models import HRManager
+    from relais.findings.enums import ExtractKind
+    from relais.findings.models import Extract, Finding
+
+    manager = HRManager.objects.create(label="LEBRUN Claire", key="name:claire lebrun", kind="name")
+    extract = Extract.objects.create(
+        kind=ExtractKind.HR_QUALITY, source_name="sirh.csv", as_of=datetime.date(2026, 11, 1)
+    )
+    common = {"family": "validity", "severity": "warning", "line": 2, "first_extract": extract, "last_extract": extract,
+              "opened_at": extract.as_of, "hr_manager": manager, "column": "Code postal"}  # fmt: skip
+    finding = Finding.objects.create(
+        rule="VAL-CP",
+        matricule=FOREIGN["matricule"],
+        agent=foreign,
+        direction=foreign.direction,
+        message=f"Ligne 2 : {FOREIGN['matricule']}",
+        **common,
+    )
+    Finding.objects.create(rule="VAL-CP", matricule="100001", direction=dpe, message="Ligne 3", **common)
+    return finding, manager
+
+
 def _url_names():
     def walk(patterns, namespace=None):
         for p in patterns:
@@ -145,7 +171,11 @@ def world(users, dpe, dfpe):
     dfpe_hr = UserFactory(username="rh-dfpe", role=Role.HR, directions=[dfpe])
     dfpe_request = submit(dfpe_hr, dfpe, agents=[foreign])
     dpe_request = submit(hr, dpe)
+    foreign_finding, dfpe_manager = _foreign_finding(foreign, dpe)
     return {
+        "finding": foreign_finding,
+        "dfpe_manager": dfpe_manager,
+        "directions": [dfpe, dpe],
         "hr": hr,
         "agent": foreign,
         "visits": [dpe_visit, dfpe_visit],
@@ -255,6 +285,16 @@ def _probes(w):
                 "request_comment",
             )
         },
+        "findings:overview": ("get", [[]]),
+        "findings:direction_detail": ("get", _ids(w["directions"])),
+        "findings:direction_request": ("post", _ids(w["directions"])),
+        "findings:manager_detail": ("get", [[w["dfpe_manager"].public_id]]),
+        "findings:manager_export": (
+            "get",
+            [[w["dfpe_manager"].public_id, "csv"], [w["dfpe_manager"].public_id, "xlsx"]],
+        ),
+        "findings:finding_justify": ("post", [[w["finding"].public_id]]),
+        "findings:request_assessment": ("get", _ids(w["requests"])),
         # The public API, called with the DPE correspondent's token (every scope): the same rules as the pages.
         "api:tools_list": ("get", [[]]),
         "api:agents_list": ("get", [[]]),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FindingsConfig(AppConfig):
+    name = "relais.findings"
+    verbose_name = "Fiabilité des données RH"
