@@ -21,6 +21,7 @@ KEEP_NOTHING = {
     "relais.insights.forms.DashboardFilterForm": "filtre de tableau de bord",
     "relais.fieldwork.views.lists.FilterForm": "filtre de liste",
     "relais.accounts.views.CodeForm": "code du second facteur, comparé puis oublié",
+    "relais.accounts.forms.PasswordResetForm": "adresse e-mail cherchée parmi les comptes, jamais gardée",
 }
 
 
