@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from relais.accounts import passkeys
 from relais.fieldwork.views import signin
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", include("relais.core.urls")),
     path("", include("relais.insights.urls")),
     path("compte/", include("relais.accounts.urls")),
+    path("compte/cles-d-acces/", include(passkeys.urlpatterns)),
     path("agents/", include("relais.agents.urls")),
     path("imports/", include("relais.imports.urls")),
     path("terrain/", include("relais.fieldwork.urls")),

@@ -11,4 +11,10 @@ urlpatterns = [
     path("double-authentification/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path("double-authentification/code/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
     path("double-authentification/codes-de-secours/", views.RecoveryCodesView.as_view(), name="recovery_codes"),
+    path("double-authentification/cle-d-acces/", views.PasskeyDoneView.as_view(), name="passkey_done"),
+    path(
+        "double-authentification/cle-d-acces/<int:pk>/retrait/",
+        views.PasskeyRemoveView.as_view(),
+        name="passkey_remove",
+    ),
 ]
