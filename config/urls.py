@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from relais.accounts import passkeys
 from relais.fieldwork.views import signin
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("compte/", include("relais.accounts.urls")),
     # The user's own API tokens, revoked from « Mes sessions et jetons » (the page is accounts', the tokens api's).
     path("compte/jetons/", include("relais.api.account")),
+    path("compte/cles-d-acces/", include(passkeys.urlpatterns)),
     path("agents/", include("relais.agents.urls")),
     path("imports/", include("relais.imports.urls")),
     path("terrain/", include("relais.fieldwork.urls")),

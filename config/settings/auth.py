@@ -68,6 +68,18 @@ RELAIS_SSO_MFA_AMR = _env.list("RELAIS_SSO_MFA_AMR", default=["mfa", "otp", "hwk
 RELAIS_DEMO_USERNAMES = ["admin", "coordination", "mediation", "rh", "assistance"]
 OTP_TOTP_ISSUER = _env.str("RELAIS_OTP_ISSUER", default="Relais")
 RELAIS_RECOVERY_CODES = 10
+# Passkeys (django-otp-webauthn), a second factor like the app. The relying party is the host the user reached and
+# the allowed origin that host's own, unless set here (behind a proxy that ends TLS without
+# SECURE_PROXY_SSL_HEADER, set the https origin). Passwordless sign-in stays off: see relais/accounts/passkeys.py.
+RELAIS_WEBAUTHN_RP_ID = _env.str("RELAIS_WEBAUTHN_RP_ID", default="")
+RELAIS_WEBAUTHN_ORIGINS = _env.list("RELAIS_WEBAUTHN_ORIGINS", default=[])
+OTP_WEBAUTHN_RP_NAME = _env.str("RELAIS_WEBAUTHN_RP_NAME", default="Relais")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "relais.accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "relais.accounts.passkeys.Helper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# The library's check wants a fixed list of origins; Relais derives the origin from the validated host.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = RELAIS_WEBAUTHN_ORIGINS
+SILENCED_SYSTEM_CHECKS = [] if RELAIS_WEBAUTHN_ORIGINS else ["otp_webauthn.E030"]
 
 # --- Lock-out after repeated failed logins (django-axes) ---------------------------------------------------------
 # Failures are counted in the host's shared cache, per account and per address, the address being the one

@@ -7,7 +7,7 @@ os.environ.setdefault("RELAIS_SECURE", "false")
 os.environ.setdefault("RELAIS_DEMO", "true")
 
 from config.settings.base import *  # noqa: E402, F403
-from config.settings.base import BASE_DIR, DATABASES, TEMPLATES
+from config.settings.base import BASE_DIR, DATABASES, SILENCED_SYSTEM_CHECKS, TEMPLATES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -38,4 +38,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # django-axes counts failed logins in the cache, and warns against a per-process cache: in production it is the
 # host's shared one (base), here each test process is its own host.
-SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "axes.W001"]

@@ -4,11 +4,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from relais.accounts import passkeys
 from relais.accounts.sessions import sign_in_again
 from relais.accounts.two_factor import second_factor_pending
 
 # The pages a signed-in user who still owes a second factor may open.
-OPEN_BEFORE_SECOND_FACTOR = frozenset(
+OPEN_BEFORE_SECOND_FACTOR = passkeys.OPEN_BEFORE_SECOND_FACTOR | frozenset(
     {
         "accounts:two_factor_setup",
         "accounts:two_factor_verify",

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from relais.accounts.devices import device_summary, truncated_address
 from relais.accounts.enums import Role
@@ -145,9 +146,38 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
 
 
 @transaction.atomic
+def passkey_enrol_finish(*, user: User) -> list[str]:
+    """After a passkey is registered: recovery codes (shown once) if the user has none yet, else none."""
+    if StaticToken.objects.filter(device__user=user).exists():
+        return []
+    codes = _new_recovery_codes(user)
+    journal_record(
+        acting_user=user, action="accounts.recovery_codes_renew", obj=user, payload={"codes_de_secours": len(codes)}
+    )
+    return codes
+
+
+class LastFactorError(Exception):
+    """The passkey is the user's only second factor: removing it would leave the account with a password alone."""
+
+
+@transaction.atomic
+def passkey_remove(*, user: User, credential_id: int) -> None:
+    """Remove one of the user's passkeys, unless it is their only second factor (an app or another passkey stays)."""
+    credential = WebAuthnCredential.objects.select_for_update().get(user=user, pk=credential_id)
+    others = WebAuthnCredential.objects.filter(user=user).exclude(pk=credential.pk).exists()
+    if not (others or TOTPDevice.objects.filter(user=user, confirmed=True).exists()):
+        raise LastFactorError
+    credential.delete()
+    journal_record(acting_user=user, action="accounts.passkey_remove", obj=user, payload={"cle": credential.name})
+
+
+@transaction.atomic
 def two_factor_reset(*, user: User, acting_user: User) -> None:
-    """Remove a user's authenticator and recovery codes (a lost phone): they enrol again at their next sign-in."""
+    """Remove a user's authenticator, passkeys and recovery codes (a lost phone): they enrol again at their next
+    sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     journal_record(acting_user=acting_user, action="accounts.two_factor_reset", obj=user, payload={})
 

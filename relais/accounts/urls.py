@@ -18,4 +18,10 @@ urlpatterns = [
     path("sessions/", views.SessionsView.as_view(), name="sessions"),
     path("sessions/<uuid:public_id>/fermer/", views.SessionEndView.as_view(), name="session_end"),
     path("sessions/fermer-les-autres/", views.SessionsEndOthersView.as_view(), name="sessions_end_others"),
+    path("double-authentification/cle-d-acces/", views.PasskeyDoneView.as_view(), name="passkey_done"),
+    path(
+        "double-authentification/cle-d-acces/<int:pk>/retrait/",
+        views.PasskeyRemoveView.as_view(),
+        name="passkey_remove",
+    ),
 ]

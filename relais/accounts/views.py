@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp import verify_token as otp_verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from relais.accounts.forms import PasswordResetForm
 from relais.accounts.models import UserSession
@@ -29,6 +30,9 @@ from relais.accounts.oidc import provider_logout_url
 from relais.accounts.sections import sections
 from relais.accounts.selectors import own_sessions
 from relais.accounts.services import (
+    LastFactorError,
+    passkey_enrol_finish,
+    passkey_remove,
     password_reset_request,
     recovery_codes_regenerate,
     totp_device_pending,
@@ -143,6 +147,8 @@ class TwoFactorSetupView(View):
         if enrolled:
             static = StaticDevice.objects.filter(user=request.user).first()
             context["recovery_left"] = static.token_set.count() if static else 0
+            context["has_app"] = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+            context["passkeys"] = WebAuthnCredential.objects.filter(user=request.user).order_by("created_at")
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):
@@ -174,7 +180,16 @@ class TwoFactorVerifyView(View):
     def get(self, request):
         if not user_has_device(request.user):
             return redirect(_with_next("accounts:two_factor_setup", request))
-        return render(request, self.template_name, {"form": CodeForm(), "next": _next_url(request)})
+        return render(request, self.template_name, self._context(request, CodeForm()))
+
+    def _context(self, request, form) -> dict:
+        user = request.user
+        return {
+            "form": form,
+            "next": _next_url(request),
+            "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "has_passkey": WebAuthnCredential.objects.filter(user=user, confirmed=True).exists(),
+        }
 
     def post(self, request):
         form = CodeForm(request.POST)
@@ -198,7 +213,7 @@ class TwoFactorVerifyView(View):
                 form.add_error(
                     "code", "Ce code ne correspond pas. Saisissez le code affiché maintenant, ou un code de secours."
                 )
-        return render(request, self.template_name, {"form": form, "next": _next_url(request)}, status=422)
+        return render(request, self.template_name, self._context(request, form), status=422)
 
     def _verified(self, request, device):
         otp_login(request, device)
@@ -342,3 +357,41 @@ class SessionsEndOthersView(View):
         else:
             messages.info(request, "Aucune autre session n'était ouverte.")
         return redirect("accounts:sessions")
+
+
+class PasskeyDoneView(View):
+    """Where the page goes once the browser has registered a passkey: recovery codes the first time, shown once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.is_verified():
+            return redirect("accounts:two_factor_setup")
+        codes = passkey_enrol_finish(user=request.user)
+        if codes:
+            context = {"codes": codes, "next": _next_url(request), "first_time": True}
+            return render(request, "accounts/recovery_codes.html", context)
+        messages.success(request, "Clé d'accès enregistrée : Relais vous la demandera à la prochaine connexion.")
+        return redirect("accounts:two_factor_setup")
+
+
+class PasskeyRemoveView(View):
+    """Remove one of one's passkeys (a lost or replaced device), from a session that gave its second factor."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        if not request.user.is_verified():
+            return redirect("accounts:two_factor_setup")
+        try:
+            passkey_remove(user=request.user, credential_id=pk)
+        except WebAuthnCredential.DoesNotExist:
+            messages.error(request, "Cette clé d'accès n'existe plus.")
+        except LastFactorError:
+            messages.error(
+                request,
+                "C'est votre seul second facteur : enregistrez d'abord une application ou une autre clé d'accès.",
+            )
+        else:
+            messages.success(request, "Clé d'accès retirée.")
+        return redirect("accounts:two_factor_setup")
