@@ -1,6 +1,7 @@
 """What the API shows and accepts. Only fields the pages show their readers; never NIR nor bank details."""
 
 import datetime
+import re
 import uuid
 from typing import Literal
 
@@ -11,6 +12,8 @@ from relais.adoption.enums import AdoptionStatus, Source
 from relais.agents.enums import Category
 from relais.core.identifiers import KIND_LABELS, find_identifiers
 from relais.helpdesk.enums import Channel, Priority
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 # The sources an outside system may push under (the demo's is the demo's own).
 PushSource = Literal[tuple(s for s in Source.values if s != Source.DEMO)]
@@ -25,6 +28,9 @@ class Strict(Schema):
     @classmethod
     def _no_identifiers(cls, value):
         for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and _UNSTORABLE.search(text):
+                # JSON may carry a NUL or a lone surrogate (\u0000, \ud800): PostgreSQL's text refuses both.
+                raise ValueError("ce texte contient un caractère nul ou mal codé : retirez-le")
             if isinstance(text, str) and (kinds := {found.kind for found in find_identifiers(text)}):
                 what = " et ".join(KIND_LABELS[kind] for kind in sorted(kinds, key=list(KIND_LABELS).index))
                 raise ValueError(f"ce texte contient {what}, que Relais ne conserve pas")

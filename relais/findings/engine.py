@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from relais.core.identifiers import mask_identifiers
 from relais.core.text import fold
 from relais.findings import checksums
 from relais.findings.columns import LABELS, PREFIX
@@ -216,11 +217,21 @@ def prepare(batch: pl.DataFrame, lookups: dict, today: datetime.date) -> pl.Data
     return batch.with_columns(more)
 
 
+# A message may quote the cell it blames; a NIR or an IBAN typed in the wrong column (a grade, a job title) must
+# not survive in it: the candidates (long runs of digits, a country code and two digits) go through the checksum.
+_IDENTIFIER_CANDIDATE = r"\d[\d ]{11,}|[A-Za-z]{2}\d{2}[\dA-Za-z ]{11,}"
+
+
 def _message(header: str, text) -> pl.Expr:
-    return pl.concat_str(
+    message = pl.concat_str(
         [pl.lit("Ligne "), pl.col(LINE).cast(pl.String), pl.lit(f", colonne « {header} » : "),
          text if isinstance(text, pl.Expr) else pl.lit(text), pl.lit(".")]
     )  # fmt: skip
+    return (
+        pl.when(message.str.contains(_IDENTIFIER_CANDIDATE))
+        .then(message.map_elements(lambda m: mask_identifiers(m)[0], return_dtype=pl.String))
+        .otherwise(message)
+    )
 
 
 # A rule that fails on this share of a file's lines (and on more than SYSTEMATIC_MIN of them) points at the column,

@@ -48,7 +48,7 @@ from relais.organisation.models import Site
 WINDOW = 10_000  # journal ids looked at for late commits
 # Journal actions of areas that write none of what the summary counts (agents, accounts, observations, field
 # work, sites): they do not make it stale. A test reads those areas' code to keep this true.
-IGNORED = ("helpdesk.", "interventions.", "knowledge.")
+IGNORED = ("helpdesk.", "interventions.", "knowledge.", "findings.")
 MAX_BEHIND = datetime.timedelta(minutes=10)  # the furthest behind a reader goes on with a stale summary
 # Part of the token: a new version of the summary's tables or rules (a deployment) makes the old rows stale.
 VERSION = 4

@@ -195,3 +195,18 @@ def test_writes_refuse_a_nir_or_an_iban_in_any_text(api_for, users, dpe):
     response = admin_client.post("adoption/observations", {"items": [item]})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "items.0.login"
+
+
+def test_writes_refuse_a_nul_or_a_lone_surrogate_that_postgresql_could_not_store(api_for, users):
+    """Found by the fuzzing on PostgreSQL: a NUL in a caller's name answered 500 (SQLite stored it)."""
+    from relais.helpdesk.models import Ticket
+
+    client = api_for(users[Role.HELPDESK])
+    response = client.post("tickets", {"subject": "Paie", "caller_name": "Sam\x00", "description": "d"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "caller_name", "message": "ce texte contient un caractère nul ou mal codé : retirez-le"}
+    ]
+    response = client.post("tickets", {"subject": "Paie", "caller_name": "Sam\ud800", "description": "d"})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "caller_name"
+    assert not Ticket.objects.exists()

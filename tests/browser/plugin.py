@@ -36,6 +36,7 @@ SEED_MIGRATIONS = [
     "relais.knowledge.migrations.0003_seed_guides",
     "relais.helpdesk.migrations.0002_line_defaults",
     "relais.skills.migrations.0002_crcn_reference",
+    "relais.findings.migrations.0002_load_fpt_grades",
 ]
 
 
@@ -73,8 +74,9 @@ def open_page(browser):
 
 @pytest.fixture
 def seeded(transactional_db):
-    """Run the idempotent seeding migrations again (tools, topics, guides, helpdesk defaults)."""
+    """Run the idempotent seeding migrations again (tools, topics, guides, helpdesk defaults, CRCN, FPT grades)."""
     from django.apps import apps
 
     for module in SEED_MIGRATIONS:
-        importlib.import_module(module).forwards(apps, None)
+        migration = importlib.import_module(module)
+        (getattr(migration, "forwards", None) or migration.load)(apps, None)

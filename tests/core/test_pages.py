@@ -131,3 +131,12 @@ def test_rate_limits_are_counted_across_processes_with_the_default_cache():
     )
     refused = [_python_with_production_settings(code, {"RELAIS_PUBLIC_FORM_RATE": "5"}) for _process in range(2)]
     assert refused == ["0", "1"]  # 3 posts, then 3 more from another process: the sixth is over the limit of 5
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_address_is_refused_for_pages_and_the_api(client):
+    """PostgreSQL cannot hold a NUL: a search `?q=%00` answered 500 there; every view now refuses it first."""
+    response = client.get("/agents/?q=a%00b")
+    assert response.status_code == 400 and "caractère nul" in response.content.decode()
+    response = client.get("/api/v1/agents?matricule=%00")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"

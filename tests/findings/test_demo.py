@@ -11,7 +11,7 @@ from tests.demo.test_demo_data import load
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_demo_findings_fall_in_dpe_after_its_intervention(users):
+def test_the_demo_findings_fall_in_dpe_after_its_intervention(seeded, users):
     load(agents=3000)
     assert Extract.objects.filter(recorded_at__isnull=False).count() == 2
     lines = Finding.objects.values("matricule").distinct().count()

@@ -325,7 +325,7 @@ def test_a_ticket_leaves_the_summary_fresh_but_moves_memoised_figures(settings, 
     assert not summary.is_fresh()
 
 
-AREAS_IGNORED = ("helpdesk", "interventions", "knowledge")
+AREAS_IGNORED = ("helpdesk", "interventions", "knowledge", "findings")
 COUNTED = ("agents", "adoption", "fieldwork", "organisation")
 WRITES = {"create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create", "save"}
 
