@@ -221,33 +221,31 @@ def _match_names(wanted: list[str]) -> dict[str, int]:
     name, and each with the first name's initials ("martin s" for "Mme MARTIN S."). Only agents whose last
     or usage name starts with a word of a wanted name are spelled, so a million agents stay cheap.
     """
+    # (Read as one CSV stream on PostgreSQL, `relais.imports.sql.read_frame`: a million agents' names in about a
+    # second, against 3.6 s through Python tuples.)
+    from relais.imports.sql import read_frame
+
     words = sorted({w for key in wanted for w in key.split()})
+    schema = {"id": pl.Int64, "last_name": pl.String, "usage_name": pl.String, "first_name": pl.String,
+              "job_title": pl.String}  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, last_name, usage_name, first_name, job_title FROM agents_agent")
-        parts = []
-        while rows := cursor.fetchmany(100_000):
-            frame = pl.DataFrame(
-                rows,
-                schema={
-                    "id": pl.Int64,
-                    "last_name": pl.String,
-                    "usage_name": pl.String,
-                    "first_name": pl.String,
-                    "job_title": pl.String,
-                },
-                orient="row",
-            ).select(
-                "id",
-                _fold(pl.col("last_name")).alias("last"),
-                _fold(pl.col("usage_name")).alias("usage"),
-                _fold(pl.col("first_name")).alias("first"),
-                _fold(pl.col("job_title")).str.contains("gestionnaire").alias("hr"),
-            )
-            frame = frame.filter(
+        every = read_frame(cursor, f"SELECT {', '.join(schema)} FROM agents_agent", [], schema)  # noqa: S608
+    parts = []
+    for start in range(0, every.height, 200_000):
+        frame = every.slice(start, 200_000).select(
+            "id",
+            _fold(pl.col("last_name")).alias("last"),
+            _fold(pl.col("usage_name")).alias("usage"),
+            _fold(pl.col("first_name")).alias("first"),
+            _fold(pl.col("job_title")).str.contains("gestionnaire").alias("hr"),
+        )
+        parts.append(
+            frame.filter(
                 pl.col("last").str.split(" ").list.first().is_in(words)
                 | pl.col("usage").str.split(" ").list.first().is_in(words)
             )
-            parts.append(frame)
+        )
+    del every
     if not parts:
         return {}
     agents = pl.concat(parts)

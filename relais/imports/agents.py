@@ -605,7 +605,9 @@ def apply(agent_plan: AgentPlan, *, acting_user, run, progress: ProgressFn | Non
         rows = rows.with_columns(hr_manager_id=pl.lit(None, dtype=pl.Int64))
     # Every row gets a new public id: only new agents keep it (an update never sets it), but the row is
     # checked as a whole before PostgreSQL finds the conflict. Made here: 0.03 s per 50,000 rows, 0.25 s in SQLite.
-    rows = rows.with_columns(public_id=sql.new_uuids(rows.height))
+    # Sorted: the rows then reach the public id's index in its own order, each next to the last one written,
+    # instead of a random page per row (still random ids, each one as unguessable).
+    rows = rows.with_columns(public_id=sql.new_uuids(rows.height).sort())
     stage = rows.select(
         [pl.col(c).dt.strftime("%Y-%m-%d").alias(c) if c in DATE_FIELDS else pl.col(c) for c in STAGE_COLUMNS]
     )
