@@ -324,6 +324,9 @@ def main() -> int:
     if child.returncode:
         print(child.stderr[-3000:], flush=True)
         return 1
+    for line in child.stderr.splitlines():
+        if line.startswith("PostgreSQL backend CPU"):
+            print(f"  1,000,000 rows: {line}", flush=True)
     cpu, seconds, peak_mb, count = child.stdout.split()[-4:]
     verdict = "OK" if float(peak_mb) <= 1024 else "MISSED"
     report_duration("HR extract, 1,000,000 new agents", float(seconds), target_s=60,
