@@ -95,7 +95,9 @@ def read_frame(cursor, sql: str, params: Iterable, schema: dict[str, pl.DataType
     if connection.vendor != "postgresql":
         return fetch_frame(cursor, sql, params, schema)
     buffer = io.BytesIO()
-    with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", list(params)) as copy:
+    statement, params = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", list(params)
+    # (Django's debugging cursor, used when queries are counted, takes the statement alone.)
+    with cursor.copy(statement, params) if params else cursor.copy(statement) as copy:
         for data in copy:
             buffer.write(data)
     if not buffer.tell():

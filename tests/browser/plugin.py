@@ -54,11 +54,12 @@ def browser():
 
 @pytest.fixture
 def open_page(browser):
-    """open_page(viewport, javascript=True) -> a fresh page; CSP violations and page errors are collected."""
+    """open_page(viewport, javascript=True, **context_options) -> a fresh page; CSP violations and page errors are
+    collected. `context_options` go to Playwright's `new_context` (e.g. is_mobile=True, has_touch=True)."""
     contexts = []
 
-    def _open(viewport=PHONE, *, javascript=True):
-        context = browser.new_context(viewport=viewport, locale="fr-FR", java_script_enabled=javascript)
+    def _open(viewport=PHONE, *, javascript=True, **options):
+        context = browser.new_context(viewport=viewport, locale="fr-FR", java_script_enabled=javascript, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
