@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+# The real SMTP server (aiosmtpd) of the assistance tests, for the password-reset mails.
+from tests.helpdesk.conftest import smtp_server  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _fresh_login_counters():
@@ -34,26 +37,3 @@ def sso(settings, oidc_provider):
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "relais.accounts.oidc.Backend"]
     oidc_provider.set_people({})
     return oidc_provider
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server (aiosmtpd) on a free localhost port; Django sends to it through its SMTP backend."""
-    from aiosmtpd.controller import Controller
-
-    from tests.helpdesk.conftest import Collector, free_port
-
-    collector = Collector()
-    port = free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield collector
-    finally:
-        controller.stop()
