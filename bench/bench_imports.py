@@ -119,12 +119,13 @@ def _empty_referential(vendor: str) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute(
-                "TRUNCATE agents_agent, agents_hrmanager, organisation_service, organisation_site, "
+                "TRUNCATE findings_finding, agents_agent, agents_hrmanager, organisation_service, organisation_site, "
                 "organisation_direction CASCADE"
             )
         else:
-            for table in ("adoption_observation", "adoption_toolaccount", "agents_hrmanager", "agents_agent",
-                          "organisation_service", "organisation_site", "organisation_direction"):  # fmt: skip
+            for table in ("findings_finding", "adoption_observation", "adoption_toolaccount", "agents_hrmanager",
+                          "agents_agent", "organisation_service", "organisation_site",
+                          "organisation_direction"):  # fmt: skip
                 cursor.execute(f"DELETE FROM {table}")
 
 

@@ -254,15 +254,12 @@ def _match_names(wanted: list[str]) -> dict[str, int]:
     for surname in ("last", "usage"):
         base = agents.filter(pl.col(surname) != "")
         for given in (pl.col("first"), initials):
-            spelled.append(
-                base.select(
-                    "id", "hr", _sorted_words(pl.concat_str([pl.col(surname), given], separator=" ")).alias("key")
-                )
-            )
+            key = _sorted_words(pl.concat_str([pl.col(surname), given], separator=" ")).alias("key")
+            # Only the spellings of a wanted name are kept: four spellings of a million agents are not.
+            spelled.append(base.select("id", "hr", key).filter(pl.col("key").is_in(wanted)))
     candidates = (
         pl.concat(spelled)
         .unique(["key", "id"])
-        .filter(pl.col("key").is_in(wanted))
         .group_by("key")
         .agg(
             pl.col("id").n_unique().alias("n"),

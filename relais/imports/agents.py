@@ -21,7 +21,7 @@ from relais.core.text import fold
 from relais.imports import sql
 from relais.imports.columns import AGENT_FIELDS
 from relais.imports.parsers import ORDER_LABELS, bool_expr, date_column, fold_expr
-from relais.imports.reading import LINE, MAX_CELL_BYTES
+from relais.imports.reading import LINE
 from relais.imports.referential import Referential
 
 TEXT_FIELDS = ("last_name", "usage_name", "first_name", "grade", "job_title", "work_phone", "work_email")
@@ -136,31 +136,22 @@ def validate(
     blank: dict[str, pl.Expr] = {}  # optional column -> lines whose value is dropped
 
     def drop(name: str, mask: pl.Expr, reason, value: pl.Expr | None = None) -> None:
-        warnings.append(_reject(frame, mask, name, reason, value))
-        blank[name] = blank[name] | mask if name in blank else mask
+        # Only columns with a dropped value are rewritten: a million-row extract is not copied for nothing.
+        dropped = _reject(frame, mask, name, reason, value)
+        if dropped.height:
+            warnings.append(dropped)
+            blank[name] = blank[name] | mask if name in blank else mask
 
+    # (Cells over MAX_CELL_BYTES never reach here: the reader leaves their lines out, each a read error.)
     for name in provided:
-        oversized = pl.col(name).str.len_bytes() > MAX_CELL_BYTES
-        shown = pl.col(name).str.slice(0, 40) + pl.lit("…")
         spec = SPECS.get(name)
-        too_long = (pl.col(name).str.len_chars() > spec.max_length) & ~oversized if spec and spec.max_length else None
+        if not (spec and spec.max_length):
+            continue
+        too_long = pl.col(name).str.len_chars() > spec.max_length
         if name in IDENTITY:
-            problems.append(
-                _reject(frame, oversized, name, "Cellule trop volumineuse (plus de 10 Mo) : ligne refusée.", shown)
-            )
-            if too_long is not None:
-                problems.append(_reject(frame, too_long, name, f"Trop long : {spec.max_length} caractères au plus."))
+            problems.append(_reject(frame, too_long, name, f"Trop long : {spec.max_length} caractères au plus."))
         else:
-            drop(name, oversized, f"Cellule trop volumineuse (plus de 10 Mo), {LEFT_EMPTY}.", shown)
-            if too_long is not None:
-                drop(name, too_long, f"Trop long ({spec.max_length} caractères au plus), {LEFT_EMPTY}.")
-    # Free the memory of oversized cells before any further work on them.
-    frame = frame.with_columns(
-        [
-            pl.when(pl.col(n).str.len_bytes() > MAX_CELL_BYTES).then(pl.lit("")).otherwise(pl.col(n)).alias(n)
-            for n in provided
-        ]
-    )
+            drop(name, too_long, f"Trop long ({spec.max_length} caractères au plus), {LEFT_EMPTY}.")
 
     # A usage name alone is a name. The model requires last_name, so when the file gives only the usage
     # name (or leaves the last name empty on a line), the usage name is stored as both usage name and
@@ -191,16 +182,18 @@ def validate(
 
     if "matricule" in provided:
         nir_like = pl.col("matricule").str.contains(_NIR)
-        problems.append(
-            _reject(
-                frame,
-                nir_like,
-                "matricule",
-                "Ce matricule ressemble à un numéro de sécurité sociale (NIR), que Relais n'enregistre pas.",
-                pl.lit("(masqué)"),
-            )
+        nir_lines = _reject(
+            frame,
+            nir_like,
+            "matricule",
+            "Ce matricule ressemble à un numéro de sécurité sociale (NIR), que Relais n'enregistre pas.",
+            pl.lit("(masqué)"),
         )
-        frame = frame.with_columns(pl.when(nir_like).then(pl.lit("")).otherwise(pl.col("matricule")).alias("matricule"))
+        problems.append(nir_lines)
+        if nir_lines.height:
+            frame = frame.with_columns(
+                pl.when(nir_like).then(pl.lit("")).otherwise(pl.col("matricule")).alias("matricule")
+            )
         # Hash once, and gather line numbers only for the few duplicated matricules.
         dup = frame.filter((pl.col("matricule") != "") & pl.col("matricule").is_duplicated())
         if dup.height:
@@ -287,9 +280,8 @@ def validate(
             typed[name] = pl.when(mask).then(empty).otherwise(typed[name])
     rejections = pl.concat(problems).sort("line", "field") if problems else _empty_rejections()
     rejected_lines = rejections["line"].implode()
-    valid = frame.filter(~pl.col(LINE).is_in(rejected_lines)).select(
-        pl.col(LINE), *[expr.alias(name) for name, expr in typed.items()]
-    )
+    kept = frame.filter(~pl.col(LINE).is_in(rejected_lines)) if rejections.height else frame
+    valid = kept.select(pl.col(LINE), *[expr.alias(name) for name, expr in typed.items()])
     # Warnings on rejected lines say nothing more: the line is not written.
     warned = (
         pl.concat(warnings).filter(~pl.col("line").is_in(rejected_lines)).sort("line", "field")

@@ -350,8 +350,20 @@ def _read_csv(
                 raise _NeedsText  # a lone CR line end far down the file: two lines were read as one
     frame, notes = _drop_notes(frame) if chooser.drop_notes else (frame, [])
     frame, oversized = _drop_oversized(frame)
-    return Table(frame=frame, headers=headers, file_format="csv", encoding=encoding, separator=separator,
+    return Table(frame=_one_chunk(frame), headers=headers, file_format="csv", encoding=encoding, separator=separator,
                  read_errors=read_errors + oversized, header_line=header_index + 1, notes=notes)  # fmt: skip
+
+
+def _one_chunk(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with each column in one piece, one column at a time (at most one column is held twice).
+
+    Polars' reader returns pieces; a later select mixing them with computed columns (one piece) would
+    rechunk every column at once: 220 MB more for a million-row extract.
+    """
+    for index, name in enumerate(frame.columns):
+        if frame.get_column(name).n_chunks() > 1:
+            frame.replace_column(index, frame.get_column(name).rechunk())
+    return frame
 
 
 def _has_lone_cr(frame: pl.DataFrame) -> bool:

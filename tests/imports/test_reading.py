@@ -7,6 +7,7 @@ import pytest
 
 from relais.agents.models import Agent
 from relais.imports.enums import ImportKind, ImportMode, ImportStatus
+from relais.imports.reading import LINE, read_table
 from relais.imports.services import import_file
 from tests.imports.helpers import HR_HEADER, csv_bytes, hr_row
 
@@ -217,3 +218,16 @@ def test_large_file_read_in_place_still_names_a_bad_line_far_down(tmp_path):
     run = import_file(acting_user=None, kind=ImportKind.AGENTS, file_name="rh.csv", data=path, apply_valid_rows=True)
     assert run.status == ImportStatus.APPLIED and run.rejected[0][0] == 12002
     assert Agent.objects.count() == 12_000
+
+
+def test_a_large_extract_is_read_with_each_column_in_one_piece():
+    # Polars reads a large file in pieces; a column in pieces beside a computed one makes every later select
+    # copy the whole extract (220 MB more at a million rows), so the reader joins each column once.
+    rows = "".join(f"{100000 + i};Nom{i};Prénom\n" for i in range(50_000))
+    table = read_table(f"Matricule;Nom;Prénom\n{rows}".encode(), lambda headers: {0: "matricule", 1: "last_name"})
+    assert table.frame.height == 50_000
+    assert {name: table.frame.get_column(name).n_chunks() for name in table.frame.columns} == {
+        LINE: 1,
+        "matricule": 1,
+        "last_name": 1,
+    }
