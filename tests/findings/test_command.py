@@ -21,7 +21,7 @@ def test_hr_quality_writes_the_findings_and_imports_nothing(tmp_path, capsys, dp
     out = tmp_path / "out.json"
     call_command("hr_quality", str(path), "--json", str(out), "--as-of", "2026-12-07")
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert list(data) == ["findings"]
+    assert data["systematic"] == []
     rows = [f for f in data["findings"] if f["rule"] == "VAL-NIR-CLE"]
     assert rows == [{"line": 5, "matricule": "100201", "column": "NIR", "rule": "VAL-NIR-CLE", "severity": "error",
                      "message": rows[0]["message"]}]  # fmt: skip
@@ -41,3 +41,17 @@ def test_dry_run_records_nothing_and_a_bad_file_says_why(tmp_path):
     bad.write_bytes(b"%PDF-1.4 ...")
     with pytest.raises(CommandError, match="PDF"):
         call_command("hr_quality", str(bad))
+
+
+def test_a_fault_of_a_whole_column_is_in_the_json_once(tmp_path):
+    rows = [{**GOOD, "Matricule": str(200000 + n), "Prénom": f"P{n}", "Téléphone professionnel": "01 40 12"}
+            for n in range(1500)]  # fmt: skip
+    path = tmp_path / "sirh.csv"
+    path.write_bytes(csv_of(rows))
+    out = tmp_path / "out.json"
+    call_command("hr_quality", str(path), "--json", str(out), "--dry-run")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert not [f for f in data["findings"] if f["rule"] == "VAL-TEL"]
+    (fault,) = [s for s in data["systematic"] if s["rule"] == "VAL-TEL"]
+    assert (fault["column"], fault["lines"]) == ("Téléphone professionnel", 1500)
+    assert "Téléphone professionnel" in fault["example"]

@@ -49,8 +49,11 @@ class Command(BaseCommand):
         findings = result.findings
         if options["json_out"]:
             rows = findings.select("line", "matricule", "column", "rule", "severity", "message").to_dicts()
+            # A rule failing on a whole column is one fault of the column, not a finding per file.
+            systematic = [{k: e[k] for k in ("rule", "column", "lines", "example")} for e in result.systematic]
             Path(options["json_out"]).write_text(
-                json.dumps({"findings": rows}, ensure_ascii=False, indent=1), encoding="utf-8"
+                json.dumps({"findings": rows, "systematic": systematic}, ensure_ascii=False, indent=1),
+                encoding="utf-8",
             )
         for entry in result.systematic:
             self.stderr.write(
