@@ -223,6 +223,15 @@ def _stale(now) -> Q:
     return stale
 
 
+def sessions_forget_expired(now=None) -> int:
+    """Forget the sessions that are over (idle past the limit or past their maximum age) and the session store's
+    expired entries; the nightly purge calls it (each sign-in forgets the listed ones too). Returns how many
+    listed sessions went."""
+    count, _ = UserSession.objects.filter(_stale(now or timezone.now())).delete()
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return count
+
+
 def user_session_start(*, user: User, session_key: str, user_agent: str, address: str) -> UserSession:
     """Record a session that just signed in; forget the sessions of anyone that expired meanwhile."""
     now = timezone.now()

@@ -8,3 +8,4 @@ class DataKind(models.TextChoices):
     DEPARTED_AGENTS = "departed_agents", "Agents partis"
     JOURNAL_PAYLOADS = "journal_payloads", "Détail des entrées du journal"
     ACCESS_LOGS = "access_logs", "Journaux d'accès (serveur web)"
+    FINDINGS = "findings", "Constats de fiabilité RH clos"

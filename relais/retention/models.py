@@ -13,6 +13,7 @@ DEFAULTS = {
     DataKind.DEPARTED_AGENTS: (12, "Nom, prénom, matricule et coordonnées sont remplacés par un pseudonyme."),
     DataKind.JOURNAL_PAYLOADS: (12, "Le détail (anciennes et nouvelles valeurs) est effacé ; l'entrée reste."),
     DataKind.ACCESS_LOGS: (12, "Les fichiers du journal d'accès plus anciens sont supprimés."),
+    DataKind.FINDINGS: (12, "Matricule, constat et justification sont effacés ; règle, direction et dates restent."),
 }
 
 

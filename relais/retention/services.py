@@ -15,8 +15,11 @@ from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from relais.accounts.services import sessions_forget_expired
 from relais.agents.models import Agent
 from relais.fieldwork.models import Participation
+from relais.findings.enums import FindingStatus
+from relais.findings.models import Finding
 from relais.helpdesk.enums import Status
 from relais.helpdesk.models import Ticket, TicketMessage
 from relais.journal.models import Entry
@@ -29,6 +32,8 @@ logger = logging.getLogger(__name__)
 PSEUDONYM_PREFIX = "ANON-"
 PSEUDONYM_NAME = "Agent parti"
 ERASED_CALLER = "Demandeur (coordonnées effacées)"
+FINDING_ERASED = "Constat ancien : détail effacé (durée de conservation)."
+JUSTIFICATION_ERASED = "Justification effacée (durée de conservation)."
 
 
 @dataclass
@@ -151,6 +156,9 @@ def purge_personal_data(
                     obj=policy,
                     payload={"kind": kind, "count": line.count, "before": before.isoformat()},
                 )
+        if not dry_run:
+            # Sessions that are over have no duration to choose: they go every night (a sign-in also clears them).
+            sessions_forget_expired()
     return lines
 
 
@@ -201,12 +209,49 @@ def _purge_kind(kind: str, before: datetime.date, *, dry_run: bool) -> int:
                 # Deleted after the commit: a rolled-back purge must not have removed anything.
                 transaction.on_commit(lambda p=path: p.unlink(missing_ok=True))
         return len(files)
+    if kind == DataKind.FINDINGS:
+        rows = _closed_findings(before)
+        if dry_run:
+            return rows.count()
+        return _pseudonymise_findings(rows.values("pk"), f"{PSEUDONYM_PREFIX}F", "id")
     raise ValueError(kind)
+
+
+def _closed_findings(before):
+    """Findings corrected, or justified, and not seen by any extract since `before` (an open one is current work)."""
+    moment = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
+    return Finding.objects.filter(
+        status__in=[FindingStatus.CLOSED, FindingStatus.JUSTIFIED], updated_at__lt=moment
+    ).exclude(matricule__startswith=PSEUDONYM_PREFIX)
+
+
+def _pseudonymise_findings(ids, prefix: str, suffix_column: str) -> int:
+    """Findings `ids` (a queryset of pks) lose their matricule (`prefix` + their `suffix_column`: the key stays
+    unique), their text and their justification's text; rule, family, severity, column, direction, HR manager,
+    state and dates stay, so the reliability figures of past months do not move."""
+    sql, params = ids.query.sql_with_params()
+    table = Finding._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET matricule = %s || CAST({suffix_column} AS TEXT), message = %s, agent_id = NULL, "  # noqa: S608
+            f"justification = CASE WHEN status = %s THEN %s ELSE '' END, updated_at = %s "
+            f"WHERE id IN ({sql})",
+            [
+                prefix,
+                FINDING_ERASED,
+                FindingStatus.JUSTIFIED,
+                JUSTIFICATION_ERASED,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                *params,
+            ],  # fmt: skip
+        )
+        return cursor.rowcount
 
 
 def _pseudonymise_agents(agents, *, dry_run: bool) -> int:
     """Replace a departed agent's identity by a pseudonym; direction, service, site, category, filière,
-    statut and dates stay (the figures of past days count them). Their journal entries lose payload and text.
+    statut and dates stay (the figures of past days count them). Their journal entries lose payload and text,
+    their findings their matricule and texts.
     """
     ids = list(agents.values_list("pk", flat=True))
     if dry_run or not ids:
@@ -223,6 +268,8 @@ def _pseudonymise_agents(agents, *, dry_run: bool) -> int:
                 f"search_text = '', updated_at = %s WHERE id IN ({marks})",
                 [PSEUDONYM_PREFIX, PSEUDONYM_NAME, connection.ops.adapt_datetimefield_value(timezone.now()), *chunk],
             )
+        # Their findings take the agent's pseudonym (one agent, one pseudonym: the findings' key stays unique).
+        _pseudonymise_findings(Finding.objects.filter(agent_id__in=chunk).values("pk"), PSEUDONYM_PREFIX, "agent_id")
         entries = Entry.objects.filter(object_type=Agent._meta.label_lower, object_id__in=[str(i) for i in chunk])
         sql, params = entries.values("pk").query.sql_with_params()
         _journal_blank(sql, params, repr_too=True)

@@ -194,3 +194,25 @@ def test_devices_and_addresses_are_summarised():
     assert device_summary("curl/8.0") == "Navigateur non reconnu"
     assert truncated_address("203.0.113.200") == "203.0.113.0/24"
     assert truncated_address("unknown") == ""
+
+
+def test_the_nightly_purge_forgets_the_sessions_that_are_over_and_keeps_the_others(nadia, settings):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from relais.retention.services import purge_personal_data
+
+    settings.RELAIS_SESSION_IDLE_MINUTES = 60
+    office, phone = _signed_in(nadia, WINDOWS_EDGE), _signed_in(nadia)
+    UserSession.objects.filter(session_key=phone.session.session_key).update(
+        last_activity_at=timezone.now() - datetime.timedelta(minutes=61)
+    )
+    Session.objects.filter(session_key=phone.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    purge_personal_data()
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [office.session.session_key]
+    assert not Session.objects.filter(session_key=phone.session.session_key).exists()
+    assert office.get(SESSIONS).status_code == 200

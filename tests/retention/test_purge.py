@@ -80,7 +80,7 @@ def test_months_before_keeps_the_day_or_the_month_end():
 def test_defaults_come_with_the_migration(db):
     months = dict(RetentionPolicy.objects.values_list("kind", "months"))
     assert months == {"participations": 36, "tickets": 12, "unknown_signins": 3, "departed_agents": 12,
-                      "journal_payloads": 12, "access_logs": 12}  # fmt: skip
+                      "journal_payloads": 12, "access_logs": 12, "findings": 12}  # fmt: skip
     assert 6 <= months[DataKind.ACCESS_LOGS] <= 12  # CNIL: access logs 6 to 12 months
 
 
@@ -127,6 +127,40 @@ def test_a_disabled_or_longer_policy_keeps_the_data(history):
     purge_personal_data()
     assert Agent.objects.filter(matricule="777001").exists()
     assert Participation.objects.filter(walk_in_label="Yasmine").exists()
+
+
+def test_findings_of_departed_agents_and_old_closed_findings_lose_their_matricule_and_texts(history, dpe):
+    from relais.findings.enums import ExtractKind, FindingStatus
+    from relais.findings.models import Extract, Finding
+
+    extract = Extract.objects.create(kind=ExtractKind.IMPORT, source_name="sirh.csv", as_of=YEARS_AGO)
+    common = {"family": "validity", "severity": "warning", "line": 2, "first_extract": extract, "last_extract": extract,
+              "opened_at": YEARS_AGO, "direction": dpe, "column": "Code postal", "rule": "VAL-CP"}  # fmt: skip
+    gone = history["gone"]
+    of_gone = Finding.objects.create(matricule="777001", agent=gone, message="Ligne 2 : Odile PARTIE, 7501", **common)
+    corrected = Finding.objects.create(matricule="555001", message="Ligne 3 : 7502", status=FindingStatus.CLOSED,
+                                       closed_at=YEARS_AGO, **common)  # fmt: skip
+    justified = Finding.objects.create(matricule="555002", message="Ligne 4 : 7503", status=FindingStatus.JUSTIFIED,
+                                       justification="Mme Diallo est en détachement", **common)  # fmt: skip
+    still_seen = Finding.objects.create(matricule="555003", message="Ligne 5 : 7504", status=FindingStatus.JUSTIFIED,
+                                        justification="Agent logé sur site", **common)  # fmt: skip
+    current = Finding.objects.create(matricule="555004", message="Ligne 6 : 7505", **common)  # open: current work
+    long_ago = timezone.make_aware(datetime.datetime.combine(YEARS_AGO, datetime.time(12)))
+    Finding.objects.exclude(pk=still_seen.pk).update(updated_at=long_ago)
+    lines = {line.kind: line.count for line in purge_personal_data()}
+
+    of_gone.refresh_from_db()
+    assert of_gone.matricule == f"ANON-{gone.pk}" and "Odile" not in of_gone.message and of_gone.agent_id is None
+    corrected.refresh_from_db(), justified.refresh_from_db()
+    assert corrected.matricule == f"ANON-F{corrected.pk}" and "7502" not in corrected.message
+    assert justified.matricule == f"ANON-F{justified.pk}" and "Diallo" not in justified.justification
+    assert justified.status == FindingStatus.JUSTIFIED and justified.justification  # the state and its rule stay
+    assert (corrected.rule, corrected.direction_id, corrected.opened_at) == ("VAL-CP", dpe.pk, YEARS_AGO)
+    still_seen.refresh_from_db(), current.refresh_from_db()
+    assert (still_seen.matricule, still_seen.justification) == ("555003", "Agent logé sur site")
+    assert (current.matricule, current.message) == ("555004", "Ligne 6 : 7505")
+    assert lines[DataKind.FINDINGS] == 2
+    assert sum(line.count for line in purge_personal_data()) == 0
 
 
 def test_access_log_files_past_their_duration_are_deleted(db, tmp_path, settings, django_capture_on_commit_callbacks):
