@@ -12,6 +12,7 @@
    to a workshop sheet already holding 160 agents, with the same retries and dropped connections. Target
    p99 ≤ 300 ms, 0 error; afterwards each intended person is on their sheet exactly once (counted in the
    database), one receipt and one journal entry per add.
+4. Poll: the QR page's live sheet (SHEET_ROWS rows) polled while nothing changes (answered 204) and redrawn.
 
 Usage:
     python bench/bench_fieldwork.py                       # SQLite scratch file, 50,000 agents, search + load
@@ -19,7 +20,7 @@ Usage:
         # an existing database, used as it is (built beforehand with `demo_data --agents 2000000`)
 
 With DATABASE_URL the database is never rebuilt: the referential is generated only if it holds no agent.
-Options (or env): --agents (BENCH_AGENTS, 50000), --parts (BENCH_PARTS, search,load,add), --queries (400),
+Options (or env): --agents (BENCH_AGENTS, 50000), --parts (BENCH_PARTS, search,load,add,poll), --queries (400),
 --explain (print the plans of the search's queries); BENCH_FRESH (1: rebuild the SQLite scratch file),
 BENCH_MEDIATORS (50), BENCH_SECONDS (20), BENCH_WORKERS (2), BENCH_THREADS (8), BENCH_SHEET_ROWS (160).
 """
@@ -40,7 +41,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, percentile, report, setup  # noqa: E402
+from bench.common import ROOT, percentile, report, setup, timings  # noqa: E402
 
 MEDIATORS = int(os.environ.get("BENCH_MEDIATORS", 50))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
@@ -590,10 +591,32 @@ def bench_add() -> None:
         raise SystemExit(1)
 
 
+def bench_poll() -> None:
+    """The QR page's live sheet, polled every 2 s by each mediator's screen: unchanged (204) against redrawn."""
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from relais.accounts.models import User
+
+    me = prepare_add(random.Random(11))[0]
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(User.objects.get(pk=me["user_id"]))
+    url = reverse("fieldwork:participant_list", args=[me["sheet"]]) + "?compact=1"
+    drawn = client.get(url)
+    poll = re.search(r'hx-get="([^"]+)"', drawn.content.decode()).group(1).replace("&amp;", "&")
+    assert client.get(poll).status_code == 204
+    report(f"live sheet poll, {SHEET_ROWS} rows, unchanged (204, 0 bytes)", timings(lambda: client.get(poll)))
+    report(
+        f"live sheet poll, {SHEET_ROWS} rows, redrawn ({len(drawn.content):,} bytes)", timings(lambda: client.get(url))
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=int(os.environ.get("BENCH_AGENTS", 50_000)))
-    parser.add_argument("--parts", default=os.environ.get("BENCH_PARTS", "search,load,add"))
+    parser.add_argument("--parts", default=os.environ.get("BENCH_PARTS", "search,load,add,poll"))
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
@@ -608,6 +631,8 @@ def main() -> None:
         bench_load()
     if "add" in parts:
         bench_add()
+    if "poll" in parts:
+        bench_poll()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from rapidfuzz.distance import Indel
 
@@ -265,6 +265,12 @@ def participants_of(activity: Activity, *, user) -> Sheet:
     """The activity's sheet as `user` may read it, with the count of the participants hidden from them."""
     rows = list(sheet_rows(activity, user=user))
     return Sheet(rows=rows, hidden=max(_alive_count(activity) - len(rows), 0))
+
+
+def sheet_version(activity: Activity) -> str:
+    """Changes whenever a line of the sheet is added, changed or deleted (deletion is a change: `updated_at`)."""
+    seen = activity.participations.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return f"{seen['n']}.{seen['last'].timestamp():.6f}" if seen["last"] else "0"
 
 
 def activities_of(visit: Visit, *, user) -> list[Activity]:

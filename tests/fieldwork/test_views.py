@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 
 from relais.accounts.enums import Role
 from relais.adoption.models import ToolAccount
+from relais.fieldwork import services
 from relais.fieldwork.enums import ActivityKind, SignInMethod, VisitStatus
 from relais.fieldwork.models import Activity, Participation, Visit, WriteReceipt
 from relais.fieldwork.views.signin import SIGNER_SALT, signin_token
@@ -510,3 +512,19 @@ def test_withdrawing_answers_the_removal_and_the_counter_only(client, mediator, 
     html = client.post(url, {"idempotency_key": str(uuid.uuid4())}, **HTMX).content.decode()
     assert f'<li id="p-{rows[0].public_id}" data-relais-oob="delete"></li>' in html
     assert "2 personnes sur la feuille" in html and 'class="fw-person"' not in html
+
+
+def test_the_live_sheet_answers_204_while_nothing_changed_and_the_new_sheet_when_someone_signs(client, workshop):
+    first = ParticipationFactory(activity=workshop)
+    page = client.get(reverse("fieldwork:activity_signin", args=[workshop.public_id])).content.decode()
+    poll = re.search(r'id="sheet-poll" hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert client.get(poll).status_code == 204  # polled every 2 s: nothing to swap, nothing re-announced
+    second = ParticipationFactory(activity=workshop)
+    fresh = client.get(poll)
+    assert fresh.status_code == 200
+    body = fresh.content.decode()
+    assert "2 personnes inscrites" in body and second.display_name in body and first.display_name in body
+    newer = re.search(r'id="sheet-poll" hx-get="([^"]+)"', body).group(1).replace("&amp;", "&")
+    assert newer != poll and client.get(newer).status_code == 204
+    services.participant_delete(participation=second, acting_user=None)
+    assert "1 personne inscrite" in client.get(newer).content.decode()

@@ -398,10 +398,15 @@ def activity_detail(request, public_id):
 
 @require_GET
 def participants_fragment(request, public_id):
-    """The sheet alone, polled every 2 s while agents sign in through the QR page."""
+    """The sheet alone. `?compact=1`: polled every 2 s by the QR page, which sends the version it shows (`v`); an
+    unchanged sheet answers 204 (nothing is swapped, nothing re-announced) instead of the whole sheet again."""
     activity = _activity(request, public_id)
-    template = "fieldwork/_sheet.html" if request.GET.get("compact") else "fieldwork/_participants.html"
-    return render(request, template, _activity_context(request, activity))
+    if not request.GET.get("compact"):
+        return render(request, "fieldwork/_participants.html", _activity_context(request, activity))
+    version = selectors.sheet_version(activity)
+    if request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    return render(request, "fieldwork/_sheet_poll.html", {**_activity_context(request, activity), "version": version})
 
 
 @require_POST

@@ -102,10 +102,12 @@ def activity_signin(request, public_id):
 
     activity = _editable_activity(request, public_id)
     code = services.activity_signin_code(activity=activity)
+    version = selectors.sheet_version(activity)  # before the rows: a line signed meanwhile shows at the next poll
     context = _activity_context(request, activity) | {
         "signin_url": _signin_url(request, activity),
         "signin_code": code,
         "code_page": request.build_absolute_uri(reverse("signin_code")),
+        "version": version,
     }
     return render(request, "fieldwork/activity_signin.html", context)
 
