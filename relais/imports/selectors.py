@@ -1,5 +1,7 @@
 """Reads for the import pages."""
 
+import datetime
+
 from django.shortcuts import get_object_or_404
 
 from relais.imports.enums import ImportKind, ImportStatus
@@ -84,4 +86,10 @@ def import_run_report(run: ImportRun) -> dict:
         "profile": (run.options or {}).get("profile", ""),
         # None when the columns are not chosen yet (or the run predates the list): the line is not shown.
         "ignored_columns": (run.options or {}).get("ignored_columns"),
+        # The day the retention purge emptied what the record quoted of the file (relais.retention).
+        "details_erased": _date((run.options or {}).get("details_erased")),
     }
+
+
+def _date(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None

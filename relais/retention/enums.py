@@ -9,3 +9,4 @@ class DataKind(models.TextChoices):
     JOURNAL_PAYLOADS = "journal_payloads", "Détail des entrées du journal"
     ACCESS_LOGS = "access_logs", "Journaux d'accès (serveur web)"
     FINDINGS = "findings", "Constats de fiabilité RH clos"
+    IMPORT_DETAILS = "import_details", "Détail des imports (lignes citées)"

@@ -14,6 +14,7 @@ DEFAULTS = {
     DataKind.JOURNAL_PAYLOADS: (12, "Le détail (anciennes et nouvelles valeurs) est effacé ; l'entrée reste."),
     DataKind.ACCESS_LOGS: (12, "Les fichiers du journal d'accès plus anciens sont supprimés."),
     DataKind.FINDINGS: (12, "Matricule, constat et justification sont effacés ; règle, direction et dates restent."),
+    DataKind.IMPORT_DETAILS: (12, "Les lignes citées par le compte rendu sont effacées ; ses comptes restent."),
 }
 
 

@@ -22,6 +22,8 @@ from relais.findings.enums import FindingStatus
 from relais.findings.models import Finding
 from relais.helpdesk.enums import Status
 from relais.helpdesk.models import Ticket, TicketMessage
+from relais.imports.enums import ImportStatus
+from relais.imports.models import ImportRun
 from relais.journal.models import Entry
 from relais.journal.services import journal_record
 from relais.retention.enums import DataKind
@@ -214,7 +216,47 @@ def _purge_kind(kind: str, before: datetime.date, *, dry_run: bool) -> int:
         if dry_run:
             return rows.count()
         return _pseudonymise_findings(rows.values("pk"), f"{PSEUDONYM_PREFIX}F", "id")
+    if kind == DataKind.IMPORT_DETAILS:
+        runs = _import_runs(before)
+        if dry_run:
+            return runs.count()
+        return _erase_import_details(runs, today=timezone.localdate())
     raise ValueError(kind)
+
+
+# What an import's record quotes of its file's lines (names, matricules, values), as opposed to its counts.
+QUOTED_EXAMPLES = ("new", "updated", "leaving", "unmatched", "warnings")
+QUOTED_OPTIONS = ("read_errors", "identifier_warnings", "proposal")
+NOT_STARTED = (ImportStatus.PENDING, ImportStatus.MAPPING, ImportStatus.ANALYSED)
+
+
+def _import_runs(before):
+    """Import runs recorded before `before` whose record still quotes lines of their file."""
+    moment = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
+    return ImportRun.objects.filter(created_at__lt=moment).exclude(options__has_key="details_erased")
+
+
+def _erase_import_details(runs, *, today: datetime.date) -> int:
+    """Empty what each run quotes of its file (rejected lines, examples, warnings, findings shown, staged rows);
+    the counts, file name, dates and columns stay. A run never applied can no longer be: it is discarded."""
+    count = 0
+    for run in runs.only("pk", "status", "options", "examples").iterator(chunk_size=500):
+        options = {k: v for k, v in (run.options or {}).items() if k not in QUOTED_OPTIONS}
+        if isinstance(options.get("findings"), dict):
+            checks = options["findings"] = {**options["findings"], "shown": []}
+            if isinstance(checks.get("counts"), dict) and checks["counts"].get("systematic"):
+                checks["counts"] = {
+                    **checks["counts"],
+                    "systematic": [{**entry, "example": ""} for entry in checks["counts"]["systematic"]],
+                }
+        options["details_erased"] = today.isoformat()
+        examples = {k: v for k, v in (run.examples or {}).items() if k not in QUOTED_EXAMPLES}
+        changes = {"options": options, "examples": examples, "rejected": [], "staged_data": None}
+        if run.status in NOT_STARTED:
+            changes["status"] = ImportStatus.DISCARDED
+        ImportRun.objects.filter(pk=run.pk).update(**changes)
+        count += 1
+    return count
 
 
 def _closed_findings(before):

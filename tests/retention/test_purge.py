@@ -80,7 +80,8 @@ def test_months_before_keeps_the_day_or_the_month_end():
 def test_defaults_come_with_the_migration(db):
     months = dict(RetentionPolicy.objects.values_list("kind", "months"))
     assert months == {"participations": 36, "tickets": 12, "unknown_signins": 3, "departed_agents": 12,
-                      "journal_payloads": 12, "access_logs": 12, "findings": 12}  # fmt: skip
+                      "journal_payloads": 12, "access_logs": 12, "findings": 12,
+                      "import_details": 12}  # fmt: skip
     assert 6 <= months[DataKind.ACCESS_LOGS] <= 12  # CNIL: access logs 6 to 12 months
 
 
@@ -160,6 +161,41 @@ def test_findings_of_departed_agents_and_old_closed_findings_lose_their_matricul
     assert (still_seen.matricule, still_seen.justification) == ("555003", "Agent logé sur site")
     assert (current.matricule, current.message) == ("555004", "Ligne 6 : 7505")
     assert lines[DataKind.FINDINGS] == 2
+    assert sum(line.count for line in purge_personal_data()) == 0
+
+
+def test_an_old_import_record_forgets_the_lines_it_quoted_and_keeps_its_counts(db, client, users, tmp_path):
+    from relais.imports.enums import ImportKind, ImportStatus
+    from relais.imports.models import ImportRun
+    from relais.imports.services import import_file, import_run_start
+
+    header = "Matricule;Nom;Prénom;Direction;Grade;Date d'entrée\n"
+    lines = (
+        "100001;Diallo;Awa;DPE;Adjoint technique;01/02/2020\n;Sans;Matricule;DPE;;\n"
+        "100002;Keita;Moussa;DPE;;32/13/2020\n"
+    )
+    path = tmp_path / "rh.csv"
+    path.write_text(header + lines, encoding="utf-8")
+    applied = import_file(
+        acting_user=None, kind=ImportKind.AGENTS, file_name="rh.csv", data=path, apply_valid_rows=True
+    )
+    waiting = import_run_start(acting_user=users[Role.ADMIN], kind=ImportKind.AGENTS, file_name="rh2.csv",
+                               data=(header + "100003;Traoré;Jacques;DPE;;\n").encode())  # fmt: skip
+    assert applied.status == ImportStatus.APPLIED and applied.rejected and applied.examples["new"]
+    assert waiting.status == ImportStatus.ANALYSED and waiting.staged_data
+    ImportRun.objects.update(created_at=timezone.now() - datetime.timedelta(days=400))
+    lines_purged = {line.kind: line.count for line in purge_personal_data()}
+    assert lines_purged[DataKind.IMPORT_DETAILS] == 2
+    for run in ImportRun.objects.all():
+        stored = repr((run.options, run.examples, run.rejected, run.notices))
+        assert not any(name in stored for name in ("Diallo", "Keita", "Traoré", "32/13/2020")), stored
+        assert run.staged_data is None
+    applied.refresh_from_db(), waiting.refresh_from_db()
+    assert (applied.count_new, applied.count_rejected, applied.status) == (2, 1, ImportStatus.APPLIED)
+    assert waiting.status == ImportStatus.DISCARDED  # its rows are gone: it can no longer be applied
+    client.force_login(users[Role.ADMIN])
+    page = client.get(reverse("imports:run_detail", args=[applied.public_id])).content.decode()
+    assert "citées par ce compte rendu ont été effacées le" in page and "Diallo" not in page
     assert sum(line.count for line in purge_personal_data()) == 0
 
 
