@@ -47,7 +47,8 @@ def test_a_coordinator_enrols_a_passkey_then_signs_in_with_it(seeded, live_serve
     expect(page.get_by_role("heading", name="Ou bien : une clé d'accès")).to_be_visible()
     assert_accessible(page, "enrôlement avec clé d'accès")
     page.get_by_role("button", name="Enregistrer une clé d'accès").click()
-    expect(page.get_by_role("heading", name="Vos codes de secours")).to_be_visible()
+    # Four round trips (options, the authenticator, the check, the codes page): slow on a loaded machine.
+    expect(page.get_by_role("heading", name="Vos codes de secours")).to_be_visible(timeout=15_000)
     assert WebAuthnCredential.objects.filter(user=chef, confirmed=True).count() == 1
     assert Entry.objects.filter(action="accounts.passkey_add", object_id=str(chef.pk)).count() == 1
     codes = page.get_by_role("list", name="Codes de secours").locator("code").all_inner_texts()
@@ -77,7 +78,8 @@ def test_without_its_passkey_the_browser_is_refused_in_french_and_a_recovery_cod
     cdp, authenticator = virtual_authenticator(page)
     sign_in_with_password(page, live_server.url, "chef")
     page.get_by_role("button", name="Enregistrer une clé d'accès").click()
-    expect(page.get_by_role("heading", name="Vos codes de secours")).to_be_visible()
+    # Four round trips (options, the authenticator, the check, the codes page): slow on a loaded machine.
+    expect(page.get_by_role("heading", name="Vos codes de secours")).to_be_visible(timeout=15_000)
     codes = page.get_by_role("list", name="Codes de secours").locator("code").all_inner_texts()
     page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
     log_out(page)
