@@ -10,7 +10,7 @@ from pydantic import ConfigDict, field_validator
 
 from relais.adoption.enums import AdoptionStatus, Source
 from relais.agents.enums import Category
-from relais.core.identifiers import KIND_LABELS, find_identifiers
+from relais.core.identifiers import find_identifiers, identifiers_named
 from relais.helpdesk.enums import Channel, Priority
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -32,7 +32,7 @@ class Strict(Schema):
                 # JSON may carry a NUL or a lone surrogate (\u0000, \ud800): PostgreSQL's text refuses both.
                 raise ValueError("ce texte contient un caractère nul ou mal codé : retirez-le")
             if isinstance(text, str) and (kinds := {found.kind for found in find_identifiers(text)}):
-                what = " et ".join(KIND_LABELS[kind] for kind in sorted(kinds, key=list(KIND_LABELS).index))
+                what = identifiers_named(kinds)
                 raise ValueError(f"ce texte contient {what}, que Relais ne conserve pas")
         return value
 

@@ -8,12 +8,12 @@ nothing, are listed there with their reason).
 
 from django import forms
 
-from relais.core.identifiers import KIND_LABELS, find_identifiers
+from relais.core.identifiers import find_identifiers, identifiers_named
 
 
 def identifiers_field_message(label: str, kinds: set[str]) -> str:
     """« Description » : ce texte contient un numéro de sécurité sociale (NIR), que Relais ne conserve pas…"""
-    what = " et ".join(KIND_LABELS[kind] for kind in sorted(kinds, key=list(KIND_LABELS).index))
+    what = identifiers_named(kinds)
     return f"« {label} » : ce texte contient {what}, que Relais ne conserve pas. Retirez-le."
 
 

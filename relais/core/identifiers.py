@@ -104,7 +104,11 @@ def mask_identifiers(text: str) -> tuple[str, set[str]]:
     return text, {item.kind for item in found}
 
 
+def identifiers_named(kinds) -> str:
+    """What was found, in French and in a fixed order: « un numéro de sécurité sociale (NIR) et des coordonnées… »."""
+    return " et ".join(KIND_LABELS[kind] for kind in sorted(kinds, key=list(KIND_LABELS).index))
+
+
 def identifiers_message(kinds: set[str]) -> str:
     """The French sentence that tells a user why a value was refused or masked."""
-    what = " et ".join(KIND_LABELS[kind] for kind in sorted(kinds, key=list(KIND_LABELS).index))
-    return f"Ce texte contient {what}, que Relais ne conserve pas. Retirez-le."
+    return f"Ce texte contient {identifiers_named(kinds)}, que Relais ne conserve pas. Retirez-le."

@@ -97,7 +97,7 @@ def build(ctx) -> None:
         frame = synthetic.extract(base, today=day, seed=7, fault_rate=0.012, sloppy=careless, sloppy_rate=rate)
         result = _check(frame, day)
         extract = extract_create(acting_user=None, kind=ExtractKind.HR_QUALITY, source_name=f"sirh-{day:%Y-%m}.csv",
-                                 as_of=day, findings=result.findings, rows=result.rows)  # fmt: skip
+                                 as_of=day, findings=result.findings, rows=result.rows, stage=False)  # fmt: skip
         extract_record(acting_user=None, extract=extract, findings=result.findings)
         counts.append(extract.findings_count)
         if day == first_day:

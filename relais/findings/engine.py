@@ -24,23 +24,19 @@ from relais.findings import checksums
 from relais.findings.columns import LABELS, PREFIX
 from relais.findings.grades import grade_key, shipped_rows
 from relais.findings.rules import REGISTRY, Context, Rule
-from relais.imports.agents import FILIERES, STATUTS
+from relais.imports.agents import FILIERES, NIR_LIKE, STATUTS
+from relais.imports.identifiers import MASKED_VALUE
 from relais.imports.parsers import date_column, date_order, fold_expr
 from relais.imports.reading import LINE
 
 BATCH = 100_000
 DATE_FIELDS = ("birth_date", "entry_date", "exit_date", "position_end", "contract_end")
-# A matricule shaped like a NIR is never kept, not even in a finding (the import rejects such lines).
-NIR_LIKE = r"^[12]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?$"
-MASKED = "(masqué)"
 POSITIONS = {
     "activite": "activite", "en activite": "activite", "position d activite": "activite", "act": "activite",
     "detachement": "detachement", "detache": "detachement", "en detachement": "detachement",
     "disponibilite": "disponibilite", "dispo": "disponibilite", "en disponibilite": "disponibilite",
     "conge parental": "conge_parental", "en conge parental": "conge_parental",
 }  # fmt: skip
-POSITION_LABELS = {"activite": "activité", "detachement": "détachement", "disponibilite": "disponibilité",
-                   "conge_parental": "congé parental"}  # fmt: skip
 MALE = frozenset({"m", "mr", "m.", "monsieur", "homme", "h", "masculin", "1", "male"})
 FEMALE = frozenset({"mme", "madame", "mlle", "melle", "mademoiselle", "femme", "f", "feminin", "2", "female"})
 SCHEMA = {"line": pl.Int64, "matricule": pl.String, "column": pl.String, "rule": pl.String, "family": pl.String,
@@ -128,8 +124,8 @@ def _text(frame: pl.DataFrame, name: str) -> pl.Series:
     return frame.get_column(name).cast(pl.String)
 
 
-def _lookups(frame: pl.DataFrame, reference: Reference, today: datetime.date) -> dict:
-    """Per distinct value, on the whole file: date orders, statut, filière, grade, direction, civility."""
+def _lookups(frame: pl.DataFrame, reference: Reference) -> dict:
+    """On the whole file: each date column's day/month order, and per distinct value its grade and direction."""
     out: dict = {"orders": {}}
     for name in DATE_FIELDS:
         if name in frame.columns:
@@ -249,9 +245,9 @@ def _emit(batch, rule: Rule, severity: str, ctx: Context, labels: dict[str, str]
     out = []
     for fault in rule.find(ctx):
         header = labels.get(fault.column, LABELS.get(fault.column, fault.column))
-        mask = fault.mask.fill_null(False)
+        mask = batch.select(fault.mask.fill_null(False)).to_series()  # evaluated once: counted, then filtered by
         key = (rule.code, header)
-        count = int(batch.select(mask.sum()).item())
+        count = int(mask.sum())
         if count == 0:
             continue
         if key in systematic or (count > SYSTEMATIC_MIN and count > SYSTEMATIC_SHARE * batch.height):
@@ -300,7 +296,7 @@ def check(
         enabled, severity = settings.get(rule.code, (True, rule.severity))
         if enabled and rule.applies(ctx):
             active_rules.append((rule, severity or rule.severity))
-    lookups = _lookups(frame, reference, today)
+    lookups = _lookups(frame, reference)
     parts: list[pl.DataFrame] = []
     keys: list[pl.DataFrame] = []
     systematic: dict[tuple[str, str], dict] = {}
@@ -310,7 +306,7 @@ def check(
         batch = prepare(frame.slice(start, batch_rows), lookups, today)
         if "matricule" in batch.columns:
             batch = batch.with_columns(
-                pl.when(pl.col("matricule").str.contains(NIR_LIKE)).then(pl.lit(MASKED)).otherwise(pl.col("matricule"))
+                pl.when(pl.col("matricule").str.contains(NIR_LIKE)).then(pl.lit(MASKED_VALUE)).otherwise(pl.col("matricule"))
                 .alias("matricule")
             )  # fmt: skip
         for rule, severity in local:

@@ -11,6 +11,3 @@ class JustifyForm(core_forms.Form):
         help_text="Par exemple : « NIR provisoire en attente de l'INSEE ». "
         "N'y écrivez ni NIR ni coordonnées bancaires.",
     )  # fmt: skip
-
-    def clean_reason(self):
-        return self.cleaned_data["reason"].strip()

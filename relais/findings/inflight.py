@@ -9,20 +9,16 @@ import io
 
 import polars as pl
 
-from relais.findings.columns import PREFIX, check_columns, check_field
+from relais.findings.columns import PREFIX, check_columns
 from relais.findings.engine import CheckResult, check
 
 SHOWN = 200  # findings kept on the run for its page; all of them are staged
 
 
-def extra_columns(headers: list[str], taken) -> dict[int, str]:
-    return check_columns(headers, taken=set(taken))
-
-
-def run_checks(frame: pl.DataFrame, labels: dict[str, str], headers: list[str]) -> CheckResult:
-    """The checks on a read frame: import fields by name, extra columns as `__chk_<field>` (their headers from
-    `headers` by the extra selection made on them)."""
-    extra = {field: header for header in headers if (field := check_field(header))}
+def run_checks(frame: pl.DataFrame, labels: dict[str, str], headers: list[str], *, taken=()) -> CheckResult:
+    """The checks on a read frame: import fields by name, extra columns as `__chk_<field>`, named by the headers
+    `check_columns(headers, taken=taken)` chose for them (the selection the read made)."""
+    extra = {name: headers[index] for index, name in check_columns(headers, taken=taken).items()}
     return check(frame, {**extra, **labels})
 
 

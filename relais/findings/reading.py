@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from relais.findings.columns import check_columns
+from relais.findings.columns import PREFIX, check_columns
 from relais.imports.columns import AGENT_FIELDS, custom_aliases, match_headers
 from relais.imports.enums import ImportKind
 from relais.imports.reading import HEAD_BYTES, LINE, ImportFileError, _drop_notes, read_table
@@ -45,7 +45,7 @@ def read_for_checks(data: bytes | Path):
         head = head[: head.rfind(b"\n") + 1]
         table = read_table(head, select, known=known, drop_notes=False)
         if table.file_format == "csv" and table.encoding.startswith("UTF-8"):
-            select(table.headers)
+            # (select again on the header found: `known` called it on every row it tried.)
             return _batched(data, table, select(table.headers)), holder["labels"]
     table = read_table(data, select, known=known)
     if table.frame.height == 0:
@@ -83,6 +83,4 @@ def _batched(path: Path, head_table, keep: dict[int, str]) -> pl.DataFrame:
 
 
 def _cat(names):
-    from relais.findings.columns import PREFIX
-
     return {n for n in names if n in CATEGORIES or n.removeprefix(PREFIX) in CATEGORIES}

@@ -22,20 +22,20 @@ from relais.agents.hr_managers import resolve
 from relais.agents.models import Agent, HRManager
 from relais.core.text import fold
 from relais.findings import permissions
-from relais.findings.engine import MASKED, Reference
+from relais.findings.engine import SCHEMA, Reference
 from relais.findings.enums import ExtractKind, FindingStatus
 from relais.findings.models import Extract, Finding
+from relais.imports.identifiers import MASKED_VALUE
 from relais.journal.services import journal_record, journal_record_rows
 
-CHUNK = 2000
 CREATED_BY_IMPORTS = frozenset({"REF-DIRECTION", "REF-SERVICE"})
 
 
 def extract_create(*, acting_user, kind: str, source_name: str, as_of: datetime.date, findings: pl.DataFrame,
                    rows: int, full: bool = True, import_run=None, counts: dict | None = None,
-                   matricules=None) -> Extract:  # fmt: skip
+                   matricules=None, stage: bool = True) -> Extract:  # fmt: skip
     """An extract checked, not recorded yet (an import's dry run): its findings staged (and, when partial, the
-    matricules of its files)."""
+    matricules of its files). `stage=False` when `extract_record` is given the findings right after."""
     from relais.findings.inflight import to_parquet
 
     files = None
@@ -45,7 +45,7 @@ def extract_create(*, acting_user, kind: str, source_name: str, as_of: datetime.
         staged_files=files,
         kind=kind, source_name=source_name[:255], as_of=as_of, rows=rows, full=full, import_run=import_run,
         created_by=acting_user if acting_user and acting_user.is_authenticated else None,
-        findings_count=findings.height, counts=counts or {}, staged=to_parquet(findings),
+        findings_count=findings.height, counts=counts or {}, staged=to_parquet(findings) if stage else None,
     )  # fmt: skip
 
 
@@ -72,8 +72,8 @@ def extract_record(*, acting_user, extract: Extract, findings: pl.DataFrame | No
 
     started = time.perf_counter()
     if findings is None:
-        findings = from_parquet(extract.staged) if extract.staged is not None else pl.DataFrame(schema=_SCHEMA)
-    followed = findings.filter((pl.col("matricule") != "") & (pl.col("matricule") != MASKED))
+        findings = from_parquet(extract.staged) if extract.staged is not None else pl.DataFrame(schema=SCHEMA)
+    followed = findings.filter((pl.col("matricule") != "") & (pl.col("matricule") != MASKED_VALUE))
     followed = followed.unique(["rule", "matricule", "column"], keep="first", maintain_order=True)
     is_import = extract.kind == ExtractKind.IMPORT
     if is_import:
@@ -156,10 +156,6 @@ def extract_record(*, acting_user, extract: Extract, findings: pl.DataFrame | No
                            payload={"fichier": extract.source_name, "constats": extract.findings_count,
                                     "ouverts": extract.opened, "corriges": extract.closed})  # fmt: skip
     return extract
-
-
-_SCHEMA = {"line": pl.Int64, "matricule": pl.String, "column": pl.String, "rule": pl.String, "family": pl.String,
-           "severity": pl.String, "message": pl.String, "direction": pl.String, "hr_manager": pl.String}  # fmt: skip
 
 
 def _stage_managers(cursor, *, acting_user, extract: Extract, is_import: bool) -> None:

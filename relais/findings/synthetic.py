@@ -10,6 +10,7 @@ import datetime
 
 import polars as pl
 
+from relais.agents.enums import Filiere
 from relais.findings.grades import shipped_rows
 
 HEADERS = {
@@ -22,9 +23,6 @@ HEADERS = {
     "iban": "IBAN", "bank_code": "Code banque", "branch_code": "Code guichet", "account_number": "Numéro de compte",
     "rib_key": "Clé RIB",
 }  # fmt: skip
-FILIERE_LABELS = {"administrative": "Administrative", "technique": "Technique", "culturelle": "Culturelle",
-                  "sportive": "Sportive", "animation": "Animation", "medico_sociale": "Médico-sociale",
-                  "police_municipale": "Police municipale", "sapeurs_pompiers": "Sapeurs-pompiers"}  # fmt: skip
 LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
         "Laurent", "Lefèvre", "Michel", "Garcia", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Diallo",
         "Traoré", "Nguyen", "Haddad", "Benali", "Fontaine", "Chevalier", "Robin", "Masson", "Sanchez"]  # fmt: skip
@@ -77,7 +75,7 @@ def base_frame(rows: int, *, managers: int | None = None) -> pl.DataFrame:
                        _pick(FIRST, i.mod(managers) * 7 + 3)]).alias("hr_manager"),
         statut.alias("statut"),
         pl.when(fonctionnaire).then(_pick([g.label for g in grades], grade_index)).otherwise(pl.lit("")).alias("grade"),
-        pl.when(fonctionnaire).then(_pick([FILIERE_LABELS[g.filiere] for g in grades], grade_index))
+        pl.when(fonctionnaire).then(_pick([Filiere(g.filiere).label for g in grades], grade_index))
         .otherwise(pl.lit("")).alias("filiere"),
         pl.when(fonctionnaire).then(_pick([g.category for g in grades], grade_index)).otherwise(pl.lit(""))
         .alias("category"),

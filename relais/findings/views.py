@@ -77,7 +77,7 @@ def manager_detail(request, public_id):
     qs = selectors.manager_findings(user=request.user, manager=manager, status=status)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "findings/manager_detail.html", {
-        "manager": manager, "page": page, "status": status, "statuses": FindingStatus.choices, "form": JustifyForm(),
+        "manager": manager, "page": page, "status": status, "statuses": FindingStatus.choices,
     })  # fmt: skip
 
 

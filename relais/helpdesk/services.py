@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from relais.core.identifiers import KIND_LABELS
+from relais.core.identifiers import identifiers_named
 from relais.helpdesk import notifications, sla
 from relais.helpdesk.enums import PAUSED_STATUSES, TRANSITIONS, Channel, MessageKind, Priority, Status
 from relais.helpdesk.models import HelpdeskSettings, Survey, Ticket, TicketMessage
@@ -274,7 +274,7 @@ def ticket_add_note(*, acting_user, ticket: Ticket, body: str) -> TicketMessage:
 
 def ticket_note_masked(*, ticket: Ticket, kinds: set[str]) -> TicketMessage:
     """The internal note left by an e-mail whose NIR or IBAN was masked: what was removed, never its value."""
-    what = " et ".join(KIND_LABELS[kind] for kind in sorted(kinds, key=list(KIND_LABELS).index))
+    what = identifiers_named(kinds)
     body = (
         f"Le courriel reçu contenait {what} : Relais l'a masqué avant de l'enregistrer, car il ne conserve pas "
         "ces données. Si l'agent en a besoin pour sa démarche, dites-lui de ne pas l'envoyer par courriel."

@@ -20,6 +20,7 @@ from relais.agents.models import Agent
 from relais.core.text import fold
 from relais.imports import sql
 from relais.imports.columns import AGENT_FIELDS
+from relais.imports.identifiers import MASKED_VALUE
 from relais.imports.parsers import ORDER_LABELS, bool_expr, date_column, fold_expr
 from relais.imports.reading import LINE
 from relais.imports.referential import Referential
@@ -73,7 +74,7 @@ STATUTS = _choice_map(
 )  # fmt: skip
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # A 13- or 15-digit value starting with 1 or 2 (Corsica 2A/2B included) is very likely a NIR.
-_NIR = r"^[12]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?$"
+NIR_LIKE = r"^[12]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?$"
 
 
 class ImportBlocked(Exception):
@@ -181,13 +182,13 @@ def validate(
         )
 
     if "matricule" in provided:
-        nir_like = pl.col("matricule").str.contains(_NIR)
+        nir_like = pl.col("matricule").str.contains(NIR_LIKE)
         nir_lines = _reject(
             frame,
             nir_like,
             "matricule",
             "Ce matricule ressemble à un numéro de sécurité sociale (NIR), que Relais n'enregistre pas.",
-            pl.lit("(masqué)"),
+            pl.lit(MASKED_VALUE),
         )
         problems.append(nir_lines)
         if nir_lines.height:

@@ -88,6 +88,21 @@ GENERIC_ADOPTION_FIELDS: tuple[FieldSpec, ...] = (
 )  # fmt: skip
 
 
+CHECKED_NOTICE = "n'a été ni importé ni enregistré : les contrôles de fiabilité l'ont vérifié au passage, puis oublié."
+
+
+def forbidden_notice(headers: list[str], *, checked: bool = False) -> str:
+    """The notice naming the NIR and bank columns left out; `checked` when the HR data-reliability checks read them
+    in passing (an HR extract: `relais.findings.inflight`)."""
+    fate = CHECKED_NOTICE if checked else "n'a été ni lu ni enregistré."
+    return (
+        "Colonnes ignorées car Relais ne conserve pas ces données (NIR, coordonnées bancaires) : "
+        + ", ".join(f"« {h} »" for h in headers)
+        + ". Leur contenu "
+        + fate
+    )
+
+
 @dataclass
 class ColumnMapping:
     """Outcome of matching a file's headers: kept columns, and what was ignored or refused and why."""
@@ -99,14 +114,11 @@ class ColumnMapping:
     duplicates: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # every header not read, in the file's order
 
-    def notices(self) -> list[str]:
+    def notices(self, *, checked: bool = False) -> list[str]:
+        """`checked`: the HR data-reliability checks read the forbidden columns in passing (`forbidden_notice`)."""
         out = []
         if self.forbidden:
-            out.append(
-                "Colonnes ignorées car Relais ne conserve pas ces données (NIR, coordonnées bancaires) : "
-                + ", ".join(f"« {h} »" for h in self.forbidden)
-                + ". Leur contenu n'a été ni lu ni enregistré."
-            )
+            out.append(forbidden_notice(self.forbidden, checked=checked))
         if self.duplicates:
             out.append(
                 "Colonnes ignorées car une autre colonne porte déjà la même information : "

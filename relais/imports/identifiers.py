@@ -9,7 +9,7 @@ empty, and a warning names its line and column; numbers that merely look alike a
 
 import polars as pl
 
-from relais.core.identifiers import KIND_LABELS, find_identifiers
+from relais.core.identifiers import find_identifiers, identifiers_named
 from relais.imports.reading import LINE
 
 # Supersets of relais.core.identifiers' patterns (Rust's regex has no look-behind): a prefilter only.
@@ -21,7 +21,7 @@ MASKED_VALUE = "(masqué)"
 
 
 def left_empty_message(kinds: set[str]) -> str:
-    what = " et ".join(KIND_LABELS[kind] for kind in sorted(kinds, key=list(KIND_LABELS).index))
+    what = identifiers_named(kinds)
     return f"ce texte contient {what}, que Relais ne conserve pas ; valeur laissée vide."
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -40,11 +40,8 @@ def busy_message(kind: str, waited: float) -> str:
 
 def generation(kind: str) -> int:
     """The number of imports of this kind applied so far (the lock row made on first use)."""
-    try:
-        lock, _ = ImportLock.objects.get_or_create(kind=kind)
-    except IntegrityError:  # made by another process at the same instant
-        lock = ImportLock.objects.get(kind=kind)
-    return lock.generation
+    # (get_or_create reads the row again when another process made it at the same instant.)
+    return ImportLock.objects.get_or_create(kind=kind)[0].generation
 
 
 def _is_busy(exc: Exception) -> bool:

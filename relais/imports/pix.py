@@ -26,7 +26,7 @@ from django.db import connection
 
 from relais.agents.models import Agent
 from relais.imports import sql
-from relais.imports.columns import header_key, is_forbidden
+from relais.imports.columns import forbidden_notice, header_key, is_forbidden
 from relais.imports.parsers import fold_expr
 from relais.imports.reading import LINE, ImportFileError, read_table
 from relais.skills.crcn import APOSTROPHES, CODES_BY_KEY, DOMAIN_CODES_BY_KEY, competence_key
@@ -173,11 +173,7 @@ def layout(headers: list[str]) -> Layout:
         keep[index] = "external_id"
         out.external_id_label = labels["external_id"] = unformula(headers[index]).strip()
     if forbidden:
-        out.notices.append(
-            "Colonnes ignorées car Relais ne conserve pas ces données (NIR, coordonnées bancaires) : "
-            + ", ".join(f"« {h} »" for h in forbidden)
-            + ". Leur contenu n'a été ni lu ni enregistré."
-        )
+        out.notices.append(forbidden_notice(forbidden))
     if unknown:
         out.notices.append(
             "Compétences absentes du référentiel CRCN, colonnes ignorées : "

@@ -21,10 +21,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from relais.findings import inflight
+from relais.findings.columns import check_columns
 from relais.imports import adoption, agents, identifiers, locks, pix
 from relais.imports.columns import (
     AGENT_FIELDS,
     custom_aliases,
+    forbidden_notice,
     header_key,
     is_forbidden,
     match_headers,
@@ -53,7 +55,6 @@ BACKGROUND_ROWS = 5000
 # Columns whose own check refuses a NIR-shaped value with a message of its own (the line is rejected).
 SCREENED_ELSEWHERE = {ImportKind.AGENTS: ("matricule",)}
 # An agents import reads the NIR and bank columns for the HR data-reliability checks only (relais/findings).
-CHECKED_NOTICE = "n'a été ni importé ni enregistré : les contrôles de fiabilité l'ont vérifié au passage, puis oublié."
 MAX_REJECTED_KEPT = 100_000
 # Warnings ride with the examples, read by every report page: fewer are kept (the count stays exact).
 MAX_WARNINGS_KEPT = 10_000
@@ -122,19 +123,19 @@ def _read_file(*, kind: str, data: bytes | Path, source: str = "", profile=None)
             raise ImportFileError(required_message(missing, AGENT_FIELDS))
         # The HR data-reliability checks read a few more columns (NIR, bank details, birth date…) in the same
         # pass over the file; they are dropped right after the checks (relais/findings/inflight.py).
-        return {**mapping.keep, **inflight.extra_columns(headers, mapping.keep)}
+        return {**mapping.keep, **check_columns(headers, taken=mapping.keep)}
 
     table = read_table(data, select)
     if table.frame.height == 0 and not table.read_errors:
         raise ImportFileError("Le fichier ne contient aucune ligne de données sous la ligne d'en-tête.")
     mapping = holder["mapping"]
-    checks = inflight.run_checks(table.frame, mapping.labels, table.headers)
+    checks = inflight.run_checks(table.frame, mapping.labels, table.headers, taken=mapping.keep)
     table.frame = inflight.without_extra(table.frame)
     options = {"format": table.description, "columns": mapping.labels, "ignored_columns": mapping.dropped,
                "date_orders": date_orders}  # fmt: skip
     if profile is not None:
         options["profile"] = profile.name
-    notices = [n.replace("n'a été ni lu ni enregistré.", CHECKED_NOTICE) for n in mapping.notices()]
+    notices = mapping.notices(checked=True)
     return ReadFile(frame=table.frame, options=options, notices=notices, read_errors=table.read_errors,
                     checks=checks)  # fmt: skip
 
@@ -302,35 +303,35 @@ def _check_raw(run: ImportRun, raw, mapping: dict[int, str]) -> None:
     run._findings = result
 
 
-def _keep_findings(run: ImportRun) -> None:
-    """Stage the findings of a run read just now (recorded when it is applied)."""
+def _extract(run: ImportRun, acting_user, result, *, as_of, counts: dict, stage: bool = True):
+    """The findings extract of an agents import run (`relais.findings.services.extract_create`)."""
     from relais.findings.enums import ExtractKind
     from relais.findings.services import extract_create
 
+    return extract_create(acting_user=acting_user, kind=ExtractKind.IMPORT, source_name=run.file_name, as_of=as_of,
+                          findings=result.findings, rows=result.rows, full=run.mode == ImportMode.FULL,
+                          import_run=run, counts=counts, matricules=result.matricules, stage=stage)  # fmt: skip
+
+
+def _keep_findings(run: ImportRun) -> None:
+    """Stage the findings of a run read just now (recorded when it is applied)."""
     result = getattr(run, "_findings", None)
     if result is None or run.pk is None:
         return
     run._findings = None
-    extract_create(acting_user=run.created_by, kind=ExtractKind.IMPORT, source_name=run.file_name,
-                   as_of=run.as_of or timezone.localdate(), findings=result.findings, rows=result.rows,
-                   full=run.mode == ImportMode.FULL, import_run=run, counts=run.options["findings"]["counts"],
-                   matricules=result.matricules)  # fmt: skip
+    _extract(run, run.created_by, result, as_of=run.as_of or timezone.localdate(),
+             counts=run.options["findings"]["counts"])  # fmt: skip
 
 
 def _record_findings(run: ImportRun, acting_user, read: ReadFile) -> None:
     """An applied agents import records its findings: those checked in flight, or those staged at upload."""
-    from relais.findings.enums import ExtractKind
     from relais.findings.models import Extract
-    from relais.findings.services import extract_create, extract_record
+    from relais.findings.services import extract_record
 
     if read.checks is not None:
-        result = read.checks
-        extract = extract_create(acting_user=acting_user, kind=ExtractKind.IMPORT, source_name=run.file_name,
-                                 as_of=run.as_of, findings=result.findings, rows=result.rows,
-                                 full=run.mode == ImportMode.FULL, import_run=run,
-                                 counts=run.options.get("findings", {}).get("counts", {}),
-                                 matricules=result.matricules)  # fmt: skip
-        extract_record(acting_user=acting_user, extract=extract, findings=result.findings)
+        counts = run.options.get("findings", {}).get("counts", {})
+        extract = _extract(run, acting_user, read.checks, as_of=run.as_of, counts=counts, stage=False)
+        extract_record(acting_user=acting_user, extract=extract, findings=read.checks.findings)
         return
     extract = Extract.objects.filter(import_run=run, recorded_at__isnull=True).first()
     if extract is not None:
@@ -360,17 +361,7 @@ def _mapped_read(run: ImportRun, raw: pl.DataFrame, mapping: dict[int, str], dat
     elif frame.height == 0 and not read_errors:
         raise ImportFileError("Le fichier ne contient aucune ligne de données sous la ligne d'en-tête.")
     forbidden = [h for h in headers if h and is_forbidden(h)]
-    notices = []
-    if forbidden:
-        notices.append(
-            "Colonnes ignorées car Relais ne conserve pas ces données (NIR, coordonnées bancaires) : "
-            + ", ".join(f"« {h} »" for h in forbidden)
-            + (
-                ". Leur contenu " + CHECKED_NOTICE
-                if run.kind == ImportKind.AGENTS
-                else ". Leur contenu n'a été ni lu ni enregistré."
-            )
-        )
+    notices = [forbidden_notice(forbidden, checked=run.kind == ImportKind.AGENTS)] if forbidden else []
     return _screened(ReadFile(frame=frame, options=options, notices=notices, read_errors=read_errors), run.kind)
 
 

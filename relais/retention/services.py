@@ -60,6 +60,11 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day`, local time: what is older than a date is older than this."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def policies() -> dict[str, RetentionPolicy]:
     """Every kind's policy; a kind missing from the table (a flushed test database) gets its default row."""
     found = {p.kind: p for p in RetentionPolicy.objects.all()}
@@ -90,7 +95,7 @@ def _unknown_signins(before):
 
 
 def _tickets(before):
-    moment = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
+    moment = _start_of(before)
     done = Q(status__in=[Status.RESOLVED, Status.CLOSED, Status.DUPLICATE]) & (
         Q(closed_at__lt=moment)
         | Q(closed_at__isnull=True, resolved_at__lt=moment)
@@ -111,15 +116,14 @@ def _departed(before):
 
 
 def _journal(before):
-    moment = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
-    return Entry.objects.filter(at__lt=moment).exclude(payload={}).exclude(action__startswith="retention.")
+    return Entry.objects.filter(at__lt=_start_of(before)).exclude(payload={}).exclude(action__startswith="retention.")
 
 
 def _access_log_files(before) -> list[Path]:
     folder = getattr(settings, "RELAIS_ACCESS_LOG_DIR", "")
     if not folder or not Path(folder).is_dir():
         return []
-    limit = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min)).timestamp()
+    limit = _start_of(before).timestamp()
     return [p for p in Path(folder).iterdir() if p.is_file() and p.stat().st_mtime < limit]
 
 
@@ -232,8 +236,7 @@ NOT_STARTED = (ImportStatus.PENDING, ImportStatus.MAPPING, ImportStatus.ANALYSED
 
 def _import_runs(before):
     """Import runs recorded before `before` whose record still quotes lines of their file."""
-    moment = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
-    return ImportRun.objects.filter(created_at__lt=moment).exclude(options__has_key="details_erased")
+    return ImportRun.objects.filter(created_at__lt=_start_of(before)).exclude(options__has_key="details_erased")
 
 
 def _erase_import_details(runs, *, today: datetime.date) -> int:
@@ -261,7 +264,7 @@ def _erase_import_details(runs, *, today: datetime.date) -> int:
 
 def _closed_findings(before):
     """Findings corrected, or justified, and not seen by any extract since `before` (an open one is current work)."""
-    moment = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
+    moment = _start_of(before)
     return Finding.objects.filter(
         status__in=[FindingStatus.CLOSED, FindingStatus.JUSTIFIED], updated_at__lt=moment
     ).exclude(matricule__startswith=PSEUDONYM_PREFIX)

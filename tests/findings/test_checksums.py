@@ -73,4 +73,7 @@ def test_iban_and_rib_checks_agree_with_the_scalar_checks():
     )
     assert ok == [bool(all(r)) and rib_is_valid(*r) for r in ribs]
     assert 0.2 < sum(ok) / len(ok) < 0.8
-    assert compact("fr76 3000") == "FR763000"
+    written = ["fr76 3000", "FR76-3000.6", " 2 85 05 ", ""]
+    assert pl.DataFrame({"v": written}).select(checksums.compact(pl.col("v"))).to_series().to_list() == [
+        compact(v) for v in written
+    ]

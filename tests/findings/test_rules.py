@@ -125,7 +125,7 @@ def test_uniqueness_same_nir_two_files_same_matricule_twice_and_homonyms():
     assert message == "Ligne 2, colonne « NIR » : même NIR que le dossier actif de la ligne 3 (matricule 100999)."
 
 
-def test_a_file_that_left_is_not_a_duplicate_nor_aged():
+def test_a_file_that_left_does_not_make_its_nir_a_duplicate():
     left = {**GOOD, "Matricule": "100999", "Date de sortie": "01/01/2020"}
     findings = run([GOOD, left])
     assert "UNI-NIR" not in findings.get_column("rule").to_list()

@@ -8,7 +8,7 @@ The engine adds « Ligne N, colonne « en-tête » : » before the text. Texts n
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -25,7 +25,6 @@ class Context:
     fields: frozenset[str]
     today: datetime.date
     reference: "object"  # relais.findings.engine.Reference
-    extra: dict = field(default_factory=dict)
 
     def has(self, *names: str) -> bool:
         return all(n in self.fields for n in names)

@@ -6,6 +6,7 @@ import polars as pl
 
 from relais.findings.enums import Family, Severity
 from relais.findings.rules.base import rule
+from relais.imports.identifiers import MASKED_VALUE
 from relais.imports.parsers import fold_expr
 from relais.imports.reading import LINE
 
@@ -55,7 +56,7 @@ def find_duplicates(keys: pl.DataFrame, rule, severity: str, labels: dict[str, s
     """The findings of one uniqueness rule on the whole extract's keys."""
     if rule.code == "UNI-MATRICULE":
         key, column = "matricule", "matricule"
-        scope = keys.filter((pl.col("matricule") != "") & (pl.col("matricule") != "(masqué)"))
+        scope = keys.filter((pl.col("matricule") != "") & (pl.col("matricule") != MASKED_VALUE))
         text = "matricule présent aussi ligne(s) "
     elif rule.code == "UNI-NIR":
         key, column, scope = "nir", "nir", keys.filter(pl.col("active") & pl.col("nir").is_not_null())

@@ -154,7 +154,7 @@
     oob.forEach(place);
     const target = selector && document.querySelector(selector);
     if (!target) return;
-    const fresh = parts.find((el) => !el.hasAttribute("data-relais-oob") && !oob.includes(el));
+    const fresh = parts.find((el) => !oob.includes(el)); // (place() took the marks off the oob parts)
     if (!fresh) {
       if (!oob.length) target.remove();
       return;

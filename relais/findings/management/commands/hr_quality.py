@@ -30,7 +30,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from relais.findings.engine import check
-        from relais.findings.inflight import summary
         from relais.findings.services import extract_create, extract_record
 
         path = Path(options["file"])
@@ -50,9 +49,8 @@ class Command(BaseCommand):
         if options["json_out"]:
             rows = findings.select("line", "matricule", "column", "rule", "severity", "message").to_dicts()
             # A rule failing on a whole column is one fault of the column, not a finding per file.
-            systematic = [{k: e[k] for k in ("rule", "column", "lines", "example")} for e in result.systematic]
             Path(options["json_out"]).write_text(
-                json.dumps({"findings": rows, "systematic": systematic}, ensure_ascii=False, indent=1),
+                json.dumps({"findings": rows, "systematic": result.systematic}, ensure_ascii=False, indent=1),
                 encoding="utf-8",
             )
         for entry in result.systematic:
@@ -66,7 +64,7 @@ class Command(BaseCommand):
         if not options["dry_run"]:
             extract = extract_create(acting_user=None, kind=ExtractKind.HR_QUALITY, source_name=path.name, as_of=as_of,
                                      findings=findings, rows=result.rows, full=not options["partial"],
-                                     counts=summary(result)["counts"], matricules=result.matricules)  # fmt: skip
+                                     counts=result.counts(), matricules=result.matricules, stage=False)  # fmt: skip
             extract = extract_record(acting_user=None, extract=extract, findings=findings)
             recorded = f" ; {extract.opened} constat(s) ouvert(s), {extract.closed} corrigé(s) depuis la précédente"
         self.stdout.write(
